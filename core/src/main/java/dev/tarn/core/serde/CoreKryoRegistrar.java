@@ -1,0 +1,32 @@
+package dev.tarn.core.serde;
+
+import dev.tarn.core.error.ErrorCode;
+import dev.tarn.core.error.ErrorInfo;
+import dev.tarn.core.expr.Expr;
+import dev.tarn.core.meta.Column;
+import dev.tarn.core.meta.FileFormat;
+import dev.tarn.core.meta.Partition;
+import dev.tarn.core.meta.TableMetadata;
+import dev.tarn.core.meta.TableSnapshot;
+import dev.tarn.core.type.SqlType;
+import java.util.function.Consumer;
+
+/** The shared records of {@code core} that messages carry. */
+public final class CoreKryoRegistrar implements KryoRegistrar {
+  @Override
+  public void registerClasses(Consumer<Class<?>> register) {
+    register.accept(SqlType.class);
+    register.accept(SqlType.Kind.class);
+    register.accept(Column.class);
+    register.accept(FileFormat.class);
+    register.accept(Partition.class);
+    register.accept(TableMetadata.class);
+    register.accept(TableSnapshot.class);
+    register.accept(ErrorCode.class);
+    register.accept(ErrorInfo.class);
+    register.accept(Expr.ColumnRef.class);
+    register.accept(Expr.Literal.class);
+    register.accept(Expr.Call.class);
+    register.accept(Expr.Operator.class);
+  }
+}

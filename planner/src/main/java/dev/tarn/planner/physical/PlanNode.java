@@ -1,0 +1,356 @@
+package dev.tarn.planner.physical;
+
+import dev.tarn.core.expr.Expr;
+import dev.tarn.core.meta.Column;
+import dev.tarn.core.meta.TableMetadata;
+import dev.tarn.core.serde.TarnMessage;
+import dev.tarn.core.storage.FileEntry;
+import dev.tarn.core.type.SqlType;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A node of a physical plan fragment: what one task runs. Nodes are immutable records validated
+ * on construction; they travel to task actors inside {@link StagePlan}s. Expressions refer to the
+ * columns of the node's (first) source by index.
+ */
+public sealed interface PlanNode extends TarnMessage
+    permits PlanNode.Scan,
+        PlanNode.Filter,
+        PlanNode.Project,
+        PlanNode.Aggregate,
+        PlanNode.Join,
+        PlanNode.Sort,
+        PlanNode.Limit,
+        PlanNode.RemoteSource,
+        PlanNode.Values {
+
+  List<Column> outputColumns();
+
+  List<PlanNode> sources();
+
+  <R> R accept(PlanVisitor<R> visitor);
+
+  /** A file to scan, with the values of the table's partition columns for it. */
+  record ScanFile(FileEntry file, List<String> partitionValues) implements TarnMessage {
+    public ScanFile {
+      Objects.requireNonNull(file, "file");
+      partitionValues = List.copyOf(Objects.requireNonNull(partitionValues, "partitionValues"));
+    }
+  }
+
+  /**
+   * Reads files of one table. Output: the chosen data columns, then the chosen partition
+   * columns (filled from {@link ScanFile#partitionValues()}).
+   *
+   * @param files the files that survived partition pruning; a stage's tasks split them
+   * @param dataColumns indexes into {@code table.columns()}
+   * @param partitionColumns indexes into {@code table.partitionColumns()}
+   * @param predicate a filter the scan may use to skip data (row groups); may be null. The
+   *     scan need not apply it row by row: a Filter above still does.
+   */
+  record Scan(
+      TableMetadata table,
+      List<ScanFile> files,
+      List<Integer> dataColumns,
+      List<Integer> partitionColumns,
+      Expr predicate,
+      List<Column> outputColumns)
+      implements PlanNode {
+    public Scan {
+      Objects.requireNonNull(table, "table");
+      files = List.copyOf(Objects.requireNonNull(files, "files"));
+      dataColumns = List.copyOf(Objects.requireNonNull(dataColumns, "dataColumns"));
+      partitionColumns = List.copyOf(Objects.requireNonNull(partitionColumns, "partitionColumns"));
+      outputColumns = List.copyOf(Objects.requireNonNull(outputColumns, "outputColumns"));
+      if (outputColumns.size() != dataColumns.size() + partitionColumns.size()) {
+        throw new IllegalArgumentException("scan output must list data then partition columns");
+      }
+    }
+
+    /** The same scan over other files (a task's share). */
+    public Scan withFiles(List<ScanFile> taskFiles) {
+      return new Scan(table, taskFiles, dataColumns, partitionColumns, predicate, outputColumns);
+    }
+
+    @Override
+    public List<PlanNode> sources() {
+      return List.of();
+    }
+
+    @Override
+    public <R> R accept(PlanVisitor<R> visitor) {
+      return visitor.visitScan(this);
+    }
+  }
+
+  /** Keeps rows whose predicate is TRUE. Output = input. */
+  record Filter(PlanNode source, Expr predicate) implements PlanNode {
+    public Filter {
+      Objects.requireNonNull(source, "source");
+      Objects.requireNonNull(predicate, "predicate");
+      if (!predicate.type().equals(SqlType.BOOLEAN)) {
+        throw new IllegalArgumentException("filter predicate must be boolean, was " + predicate.type());
+      }
+    }
+
+    @Override
+    public List<Column> outputColumns() {
+      return source.outputColumns();
+    }
+
+    @Override
+    public List<PlanNode> sources() {
+      return List.of(source);
+    }
+
+    @Override
+    public <R> R accept(PlanVisitor<R> visitor) {
+      return visitor.visitFilter(this);
+    }
+  }
+
+  /** Computes one output column per expression. */
+  record Project(PlanNode source, List<Expr> expressions, List<String> names) implements PlanNode {
+    public Project {
+      Objects.requireNonNull(source, "source");
+      expressions = List.copyOf(Objects.requireNonNull(expressions, "expressions"));
+      names = List.copyOf(Objects.requireNonNull(names, "names"));
+      if (expressions.size() != names.size()) {
+        throw new IllegalArgumentException("project needs one name per expression");
+      }
+    }
+
+    @Override
+    public List<Column> outputColumns() {
+      Column[] out = new Column[names.size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = new Column(names.get(i), expressions.get(i).type());
+      }
+      return List.of(out);
+    }
+
+    @Override
+    public List<PlanNode> sources() {
+      return List.of(source);
+    }
+
+    @Override
+    public <R> R accept(PlanVisitor<R> visitor) {
+      return visitor.visitProject(this);
+    }
+  }
+
+  /** Aggregate functions. */
+  enum AggregateFunction {
+    COUNT_STAR,
+    COUNT,
+    SUM,
+    AVG,
+    MIN,
+    MAX
+  }
+
+  /**
+   * Where an aggregation stands in two-phase execution.
+   *
+   * <pre>
+   *   SINGLE : input rows          -> keys, final values
+   *   PARTIAL: input rows          -> keys, intermediate values (see AggregateCall)
+   *   FINAL  : keys, intermediates -> keys, final values
+   * </pre>
+   */
+  enum AggregateStep {
+    SINGLE,
+    PARTIAL,
+    FINAL
+  }
+
+  /**
+   * One aggregate. Intermediate layout (PARTIAL output, FINAL input), per call in order: AVG
+   * takes two columns (sum as double, or as decimal(38,s) for decimal input; count bigint);
+   * COUNT and COUNT_STAR one bigint; SUM, MIN, MAX one column of the result type.
+   *
+   * @param argument input column index; -1 for COUNT_STAR. For FINAL, the index of the call's
+   *     first intermediate column.
+   */
+  record AggregateCall(
+      AggregateFunction function, int argument, boolean distinct, SqlType resultType, String name)
+      implements TarnMessage {
+    public AggregateCall {
+      Objects.requireNonNull(function, "function");
+      Objects.requireNonNull(resultType, "resultType");
+      Objects.requireNonNull(name, "name");
+      if (function == AggregateFunction.COUNT_STAR ? argument != -1 : argument < 0) {
+        throw new IllegalArgumentException(function + " has argument " + argument);
+      }
+    }
+  }
+
+  /**
+   * Hash aggregation. Output: group keys (in {@code groupKeys} order), then one column per call
+   * (two for AVG in PARTIAL step), as {@code outputColumns} lists. With no group keys it yields
+   * exactly one row, even for empty input (SINGLE and FINAL).
+   */
+  record Aggregate(
+      PlanNode source,
+      List<Integer> groupKeys,
+      List<AggregateCall> aggregates,
+      AggregateStep step,
+      List<Column> outputColumns)
+      implements PlanNode {
+    public Aggregate {
+      Objects.requireNonNull(source, "source");
+      groupKeys = List.copyOf(Objects.requireNonNull(groupKeys, "groupKeys"));
+      aggregates = List.copyOf(Objects.requireNonNull(aggregates, "aggregates"));
+      Objects.requireNonNull(step, "step");
+      outputColumns = List.copyOf(Objects.requireNonNull(outputColumns, "outputColumns"));
+    }
+
+    @Override
+    public List<PlanNode> sources() {
+      return List.of(source);
+    }
+
+    @Override
+    public <R> R accept(PlanVisitor<R> visitor) {
+      return visitor.visitAggregate(this);
+    }
+  }
+
+  /** Join types. */
+  enum JoinType {
+    INNER,
+    LEFT
+  }
+
+  /**
+   * Hash join: builds a hash table on {@code build} (right), probes it with {@code probe}
+   * (left). Output: probe columns then build columns. {@code residual}, if not null, is
+   * evaluated over that output layout and must be TRUE for a match.
+   */
+  record Join(
+      JoinType type,
+      PlanNode probe,
+      PlanNode build,
+      List<Integer> probeKeys,
+      List<Integer> buildKeys,
+      Expr residual)
+      implements PlanNode {
+    public Join {
+      Objects.requireNonNull(type, "type");
+      Objects.requireNonNull(probe, "probe");
+      Objects.requireNonNull(build, "build");
+      probeKeys = List.copyOf(Objects.requireNonNull(probeKeys, "probeKeys"));
+      buildKeys = List.copyOf(Objects.requireNonNull(buildKeys, "buildKeys"));
+      if (probeKeys.size() != buildKeys.size() || probeKeys.isEmpty()) {
+        throw new IllegalArgumentException("join needs equally many probe and build keys, >= 1");
+      }
+    }
+
+    @Override
+    public List<Column> outputColumns() {
+      return java.util.stream.Stream.concat(
+              probe.outputColumns().stream(), build.outputColumns().stream())
+          .toList();
+    }
+
+    @Override
+    public List<PlanNode> sources() {
+      return List.of(probe, build);
+    }
+
+    @Override
+    public <R> R accept(PlanVisitor<R> visitor) {
+      return visitor.visitJoin(this);
+    }
+  }
+
+  /** A sort key over the input columns. */
+  record SortKey(int column, boolean ascending, boolean nullsFirst) implements TarnMessage {}
+
+  /** Sorts its whole input; with {@code limit >= 0} keeps only the first {@code limit} rows. */
+  record Sort(PlanNode source, List<SortKey> keys, long limit) implements PlanNode {
+    public Sort {
+      Objects.requireNonNull(source, "source");
+      keys = List.copyOf(Objects.requireNonNull(keys, "keys"));
+    }
+
+    @Override
+    public List<Column> outputColumns() {
+      return source.outputColumns();
+    }
+
+    @Override
+    public List<PlanNode> sources() {
+      return List.of(source);
+    }
+
+    @Override
+    public <R> R accept(PlanVisitor<R> visitor) {
+      return visitor.visitSort(this);
+    }
+  }
+
+  /** Skips {@code offset} rows, then passes at most {@code count} rows. */
+  record Limit(PlanNode source, long offset, long count) implements PlanNode {
+    public Limit {
+      Objects.requireNonNull(source, "source");
+      if (offset < 0 || count < 0) {
+        throw new IllegalArgumentException("limit offset and count must be >= 0");
+      }
+    }
+
+    @Override
+    public List<Column> outputColumns() {
+      return source.outputColumns();
+    }
+
+    @Override
+    public List<PlanNode> sources() {
+      return List.of(source);
+    }
+
+    @Override
+    public <R> R accept(PlanVisitor<R> visitor) {
+      return visitor.visitLimit(this);
+    }
+  }
+
+  /** Reads what the tasks of another stage send to this task through an exchange. */
+  record RemoteSource(int sourceStage, List<Column> outputColumns) implements PlanNode {
+    public RemoteSource {
+      outputColumns = List.copyOf(Objects.requireNonNull(outputColumns, "outputColumns"));
+    }
+
+    @Override
+    public List<PlanNode> sources() {
+      return List.of();
+    }
+
+    @Override
+    public <R> R accept(PlanVisitor<R> visitor) {
+      return visitor.visitRemoteSource(this);
+    }
+  }
+
+  /** Constant rows (values use {@link Expr.Literal}'s Java types). */
+  record Values(List<Column> outputColumns, List<List<Object>> rows) implements PlanNode {
+    public Values {
+      outputColumns = List.copyOf(Objects.requireNonNull(outputColumns, "outputColumns"));
+      rows = Objects.requireNonNull(rows, "rows").stream()
+          .map(r -> (List<Object>) new java.util.ArrayList<>(r))
+          .toList();
+    }
+
+    @Override
+    public List<PlanNode> sources() {
+      return List.of();
+    }
+
+    @Override
+    public <R> R accept(PlanVisitor<R> visitor) {
+      return visitor.visitValues(this);
+    }
+  }
+}
