@@ -8,6 +8,12 @@ import dev.tarn.core.meta.FileFormat;
 import dev.tarn.core.meta.Partition;
 import dev.tarn.core.meta.TableMetadata;
 import dev.tarn.core.meta.TableSnapshot;
+import dev.tarn.core.plan.AggregateCall;
+import dev.tarn.core.plan.AggregateFunction;
+import dev.tarn.core.plan.AggregateStep;
+import dev.tarn.core.plan.JoinType;
+import dev.tarn.core.plan.SortKey;
+import dev.tarn.core.storage.FileEntry;
 import dev.tarn.core.type.SqlType;
 import java.util.function.Consumer;
 
@@ -28,5 +34,11 @@ public final class CoreKryoRegistrar implements KryoRegistrar {
     register.accept(Expr.Literal.class);
     register.accept(Expr.Call.class);
     register.accept(Expr.Operator.class);
+    register.accept(AggregateCall.class);
+    register.accept(AggregateFunction.class);
+    register.accept(AggregateStep.class);
+    register.accept(JoinType.class);
+    register.accept(SortKey.class);
+    register.accept(FileEntry.class);
   }
 }

@@ -3,6 +3,10 @@ package dev.tarn.planner.physical;
 import dev.tarn.core.expr.Expr;
 import dev.tarn.core.meta.Column;
 import dev.tarn.core.meta.TableMetadata;
+import dev.tarn.core.plan.AggregateCall;
+import dev.tarn.core.plan.AggregateStep;
+import dev.tarn.core.plan.JoinType;
+import dev.tarn.core.plan.SortKey;
 import dev.tarn.core.serde.TarnMessage;
 import dev.tarn.core.storage.FileEntry;
 import dev.tarn.core.type.SqlType;
@@ -141,52 +145,6 @@ public sealed interface PlanNode extends TarnMessage
     }
   }
 
-  /** Aggregate functions. */
-  enum AggregateFunction {
-    COUNT_STAR,
-    COUNT,
-    SUM,
-    AVG,
-    MIN,
-    MAX
-  }
-
-  /**
-   * Where an aggregation stands in two-phase execution.
-   *
-   * <pre>
-   *   SINGLE : input rows          -> keys, final values
-   *   PARTIAL: input rows          -> keys, intermediate values (see AggregateCall)
-   *   FINAL  : keys, intermediates -> keys, final values
-   * </pre>
-   */
-  enum AggregateStep {
-    SINGLE,
-    PARTIAL,
-    FINAL
-  }
-
-  /**
-   * One aggregate. Intermediate layout (PARTIAL output, FINAL input), per call in order: AVG
-   * takes two columns (sum as double, or as decimal(38,s) for decimal input; count bigint);
-   * COUNT and COUNT_STAR one bigint; SUM, MIN, MAX one column of the result type.
-   *
-   * @param argument input column index; -1 for COUNT_STAR. For FINAL, the index of the call's
-   *     first intermediate column.
-   */
-  record AggregateCall(
-      AggregateFunction function, int argument, boolean distinct, SqlType resultType, String name)
-      implements TarnMessage {
-    public AggregateCall {
-      Objects.requireNonNull(function, "function");
-      Objects.requireNonNull(resultType, "resultType");
-      Objects.requireNonNull(name, "name");
-      if (function == AggregateFunction.COUNT_STAR ? argument != -1 : argument < 0) {
-        throw new IllegalArgumentException(function + " has argument " + argument);
-      }
-    }
-  }
-
   /**
    * Hash aggregation. Output: group keys (in {@code groupKeys} order), then one column per call
    * (two for AVG in PARTIAL step), as {@code outputColumns} lists. With no group keys it yields
@@ -216,12 +174,6 @@ public sealed interface PlanNode extends TarnMessage
     public <R> R accept(PlanVisitor<R> visitor) {
       return visitor.visitAggregate(this);
     }
-  }
-
-  /** Join types. */
-  enum JoinType {
-    INNER,
-    LEFT
   }
 
   /**
@@ -265,9 +217,6 @@ public sealed interface PlanNode extends TarnMessage
       return visitor.visitJoin(this);
     }
   }
-
-  /** A sort key over the input columns. */
-  record SortKey(int column, boolean ascending, boolean nullsFirst) implements TarnMessage {}
 
   /** Sorts its whole input; with {@code limit >= 0} keeps only the first {@code limit} rows. */
   record Sort(PlanNode source, List<SortKey> keys, long limit) implements PlanNode {

@@ -1,0 +1,7 @@
+package dev.tarn.core.plan;
+
+/** Join types. */
+public enum JoinType {
+  INNER,
+  LEFT
+}
