@@ -12,5 +12,6 @@ public interface FormatReader {
    * @throws dev.tarn.core.error.TarnException BAD_DATA if the file is not of this format, naming
    *     the file; PATH_NOT_FOUND if it does not exist
    */
-  BatchReader open(LakeStorage storage, FileEntry file, ScanRequest request, BufferAllocator allocator);
+  BatchReader open(
+      LakeStorage storage, FileEntry file, ScanRequest request, BufferAllocator allocator);
 }

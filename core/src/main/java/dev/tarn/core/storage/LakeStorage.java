@@ -20,7 +20,12 @@ public interface LakeStorage {
    */
   List<FileEntry> listFiles(String location);
 
-  /** Immediate sub-folders of a folder, sorted by name (for partition discovery). */
+  /**
+   * Immediate sub-folders of a folder, as full locations sorted by name (for partition discovery);
+   * hidden ones are included, callers that walk partitions skip them by name.
+   *
+   * @throws dev.tarn.core.error.TarnException PATH_NOT_FOUND naming the location if it is missing
+   */
   List<String> listFolders(String location);
 
   InputStream open(String path) throws IOException;
