@@ -22,4 +22,34 @@ public interface QueryGateway {
 
   /** Cancels a query; completes when the cancellation has been delivered. */
   CompletionStage<Void> cancel(String queryId);
+
+  /**
+   * Runs a statement to its end, following every page: one {@link QueryResults} holding all
+   * rows, with the state, error and statistics of the last page. For embedded use and tests;
+   * clients page through {@link #fetch} instead.
+   */
+  default CompletionStage<QueryResults> execute(String sql, String database) {
+    return start(sql, database)
+        .thenCompose(first -> follow(first, new java.util.ArrayList<>(), null));
+  }
+
+  private CompletionStage<QueryResults> follow(
+      QueryResults page, java.util.List<java.util.List<Object>> rows, java.util.List<dev.tarn.core.meta.Column> columns) {
+    rows.addAll(page.rows());
+    java.util.List<dev.tarn.core.meta.Column> known = page.columns() != null ? page.columns() : columns;
+    if (page.isDone()) {
+      return java.util.concurrent.CompletableFuture.completedFuture(
+          new QueryResults(
+              page.queryId(),
+              page.state(),
+              known,
+              rows,
+              -1,
+              page.error(),
+              page.updateType(),
+              page.setSchema(),
+              page.stats()));
+    }
+    return fetch(page.queryId(), page.nextToken()).thenCompose(next -> follow(next, rows, known));
+  }
 }

@@ -13,6 +13,7 @@ import dev.tarn.core.plan.AggregateFunction;
 import dev.tarn.core.plan.AggregateStep;
 import dev.tarn.core.plan.JoinType;
 import dev.tarn.core.plan.SortKey;
+import dev.tarn.core.stats.OperatorStats;
 import dev.tarn.core.storage.FileEntry;
 import dev.tarn.core.type.SqlType;
 import java.util.function.Consumer;
@@ -40,5 +41,6 @@ public final class CoreKryoRegistrar implements KryoRegistrar {
     register.accept(JoinType.class);
     register.accept(SortKey.class);
     register.accept(FileEntry.class);
+    register.accept(OperatorStats.Snapshot.class);
   }
 }

@@ -82,6 +82,8 @@ public final class KryoSerializer extends JSerializer {
     kryo.register(java.util.Optional.class, 32);
     kryo.register(java.time.Duration.class, 33);
     kryo.register(java.time.Instant.class, 34);
+    kryo.register(java.time.LocalDate.class, 35);
+    kryo.register(java.time.LocalDateTime.class, 36);
     ImmutableCollectionsSerializers.registerSerializers(kryo);
     PekkoDelegate delegate = new PekkoDelegate(system);
     kryo.addDefaultSerializer(org.apache.pekko.actor.typed.ActorRef.class, delegate);

@@ -1,0 +1,160 @@
+package dev.tarn.actors.query;
+
+import dev.tarn.catalog.protocol.CatalogService;
+import dev.tarn.core.error.ErrorCode;
+import dev.tarn.core.error.TarnException;
+import dev.tarn.core.meta.Column;
+import dev.tarn.core.meta.TableMetadata;
+import dev.tarn.core.storage.HivePartitions;
+import dev.tarn.core.storage.LakeStorage;
+import dev.tarn.core.type.SqlType;
+import dev.tarn.planner.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
+
+/**
+ * Runs the statements that only touch the catalog (DDL, SHOW, USE, MSCK REPAIR) and shapes their
+ * answers as Trino does: SHOW statements return rows, the others an update type.
+ */
+final class DdlExecutor {
+  private static final Column SCHEMA = new Column("Schema", SqlType.VARCHAR);
+  private static final Column TABLE = new Column("Table", SqlType.VARCHAR);
+  private static final List<Column> SHOW_COLUMNS =
+      List.of(
+          new Column("Column", SqlType.VARCHAR),
+          new Column("Type", SqlType.VARCHAR),
+          new Column("Extra", SqlType.VARCHAR),
+          new Column("Comment", SqlType.VARCHAR));
+
+  private final CatalogService catalog;
+  private final LakeStorage storage;
+
+  DdlExecutor(CatalogService catalog, LakeStorage storage) {
+    this.catalog = catalog;
+    this.storage = storage;
+  }
+
+  CompletionStage<QueryCoordinator.StatementResult> execute(Statement statement) {
+    if (statement instanceof Statement.CreateDatabase s) {
+      return catalog.createDatabase(s.name(), s.ifNotExists()).thenApply(x -> update("CREATE SCHEMA"));
+    } else if (statement instanceof Statement.DropDatabase s) {
+      return catalog.dropDatabase(s.name(), s.ifExists()).thenApply(x -> update("DROP SCHEMA"));
+    } else if (statement instanceof Statement.CreateTable s) {
+      return createTable(s);
+    } else if (statement instanceof Statement.DropTable s) {
+      return catalog
+          .dropTable(s.name().database(), s.name().table(), s.ifExists())
+          .thenApply(x -> update("DROP TABLE"));
+    } else if (statement instanceof Statement.ShowDatabases s) {
+      return catalog
+          .listDatabases()
+          .thenApply(names -> rows(SCHEMA, filter(names, s.likePattern())));
+    } else if (statement instanceof Statement.ShowTables s) {
+      return catalog
+          .listTables(s.database())
+          .thenApply(names -> rows(TABLE, filter(names, s.likePattern())));
+    } else if (statement instanceof Statement.ShowColumns s) {
+      return catalog
+          .getTable(s.table().database(), s.table().table())
+          .thenApply(snapshot -> describe(snapshot.table()));
+    } else if (statement instanceof Statement.Use s) {
+      return catalog
+          .listDatabases()
+          .thenApply(
+              names -> {
+                if (!names.contains(s.database())) {
+                  throw new TarnException(
+                      ErrorCode.SCHEMA_NOT_FOUND, "Schema '" + s.database() + "' does not exist");
+                }
+                return new QueryCoordinator.StatementResult(List.of(), List.of(), "USE", s.database());
+              });
+    } else if (statement instanceof Statement.MsckRepair s) {
+      return catalog
+          .getTable(s.table().database(), s.table().table())
+          .thenCompose(
+              snapshot -> {
+                var found = HivePartitions.discover(storage, snapshot.table());
+                return catalog
+                    .addPartitions(s.table().database(), s.table().table(), found)
+                    .thenApply(
+                        added ->
+                            rows(
+                                new Column("Result", SqlType.VARCHAR),
+                                List.of(
+                                    "Partitions found: "
+                                        + found.size()
+                                        + ", added to the catalog: "
+                                        + added)));
+              });
+    }
+    return CompletableFuture.failedFuture(
+        new TarnException(
+            ErrorCode.NOT_SUPPORTED,
+            statement.getClass().getSimpleName() + " is not a catalog statement"));
+  }
+
+  private CompletionStage<QueryCoordinator.StatementResult> createTable(Statement.CreateTable s) {
+    TableMetadata table = s.table();
+    if (!storage.exists(table.location())) {
+      return CompletableFuture.failedFuture(
+          new TarnException(
+              ErrorCode.PATH_NOT_FOUND,
+              "LOCATION '" + table.location() + "' of table " + table.qualifiedName() + " does not exist"));
+    }
+    return catalog.createTable(table, s.ifNotExists()).thenApply(x -> update("CREATE TABLE"));
+  }
+
+  private static QueryCoordinator.StatementResult update(String type) {
+    return new QueryCoordinator.StatementResult(List.of(), List.of(), type, null);
+  }
+
+  private static QueryCoordinator.StatementResult rows(Column column, List<String> values) {
+    List<List<Object>> rows = new ArrayList<>();
+    for (String v : values) {
+      rows.add(List.of(v));
+    }
+    return new QueryCoordinator.StatementResult(List.of(column), rows, null, null);
+  }
+
+  private static QueryCoordinator.StatementResult describe(TableMetadata table) {
+    List<List<Object>> rows = new ArrayList<>();
+    for (Column c : table.columns()) {
+      rows.add(List.of(c.name(), c.type().toString(), "", ""));
+    }
+    for (Column c : table.partitionColumns()) {
+      rows.add(List.of(c.name(), c.type().toString(), "partition key", ""));
+    }
+    return new QueryCoordinator.StatementResult(SHOW_COLUMNS, rows, null, null);
+  }
+
+  /** Names matching a SQL LIKE pattern (case-insensitive), sorted. */
+  private static List<String> filter(List<String> names, String likePattern) {
+    List<String> out = new ArrayList<>();
+    Pattern regex = likePattern == null ? null : likeToRegex(likePattern);
+    for (String name : names) {
+      if (regex == null || regex.matcher(name).matches()) {
+        out.add(name);
+      }
+    }
+    out.sort(String::compareTo);
+    return out;
+  }
+
+  private static Pattern likeToRegex(String like) {
+    StringBuilder regex = new StringBuilder();
+    for (char c : like.toLowerCase(Locale.ROOT).toCharArray()) {
+      if (c == '%') {
+        regex.append(".*");
+      } else if (c == '_') {
+        regex.append('.');
+      } else {
+        regex.append(Pattern.quote(String.valueOf(c)));
+      }
+    }
+    return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE);
+  }
+}

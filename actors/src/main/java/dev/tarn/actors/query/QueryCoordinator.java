@@ -1,0 +1,572 @@
+package dev.tarn.actors.query;
+
+import dev.tarn.actors.exchange.ExchangeInput;
+import dev.tarn.actors.stage.StageActor;
+import dev.tarn.actors.stage.StageScheduler;
+import dev.tarn.actors.task.TaskManager;
+import dev.tarn.core.batch.Batch;
+import dev.tarn.core.batch.BatchRows;
+import dev.tarn.core.error.ErrorCode;
+import dev.tarn.core.error.ErrorInfo;
+import dev.tarn.core.error.TarnException;
+import dev.tarn.core.meta.Column;
+import dev.tarn.core.meta.TableSnapshot;
+import dev.tarn.core.serde.TarnMessage;
+import dev.tarn.core.stats.OperatorStats;
+import dev.tarn.planner.explain.PlanPrinter;
+import dev.tarn.planner.physical.QueryPlanner;
+import dev.tarn.planner.sql.Statement;
+import dev.tarn.planner.sql.StatementParser;
+import dev.tarn.planner.stages.DistributedPlan;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One per query, a child of the {@link QueryManager}: parses the statement, runs DDL against the
+ * catalog, or fetches the named tables, plans the query, starts a {@link StageActor} per stage
+ * (children first, so each task can be handed its producers' stream references), reads the root
+ * stage's output into result pages and serves them to {@link Fetch}es. It stops itself once the
+ * result has been fetched or its retention time has passed, and fails the query after the query
+ * timeout.
+ *
+ * <pre>
+ *   PLANNING -> RUNNING -> FINISHED | FAILED -> (stopped after the last fetch or retention)
+ * </pre>
+ */
+public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Command> {
+  private static final Logger LOG = LoggerFactory.getLogger(QueryCoordinator.class);
+  private static final int PAGE_ROWS = 4096;
+  private static final Duration LONG_POLL = Duration.ofMillis(500);
+  private static final Duration AFTER_LAST_FETCH = Duration.ofSeconds(10);
+
+  /** Messages a query coordinator handles. */
+  public sealed interface Command extends TarnMessage {}
+
+  /** Asks for the page after the one whose next token was {@code token}. */
+  public record Fetch(long token, ActorRef<QueryResults> replyTo) implements Command {}
+
+  /** Cancels the query. */
+  public record Cancel() implements Command {}
+
+  // Internal messages stay inside this JVM (they carry live objects), hence no serialization.
+  private record StatementDone(StatementResult result, Throwable failure)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  private record TablesFetched(Map<String, TableSnapshot> tables, Throwable failure)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  private record WorkersFound(Receptionist.Listing listing)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  private record FromStage(StageActor.Event event)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  private record ResultRows(List<List<Object>> rows)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  private record ResultEnded(Throwable failure)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  private record FetchTimedOut(long token, ActorRef<QueryResults> replyTo)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  private enum Timeout implements Command, NoSerializationVerificationNeeded {
+    QUERY,
+    RETENTION
+  }
+
+  /** The rows and metadata of a statement that does not run through stages. */
+  record StatementResult(
+      List<Column> columns, List<List<Object>> rows, String updateType, String setSchema) {}
+
+  private enum State {
+    PLANNING,
+    RUNNING,
+    FINISHED,
+    FAILED
+  }
+
+  private final String queryId;
+  private final String sql;
+  private final String database;
+  private final QueryContext context;
+  private final TimerScheduler<Command> timers;
+  private final BufferAllocator allocator;
+  private final long startNanos = System.nanoTime();
+  private final List<List<List<Object>>> pages = new ArrayList<>();
+  private final List<PendingFetch> pending = new ArrayList<>();
+  private final Map<Integer, List<List<org.apache.pekko.stream.SourceRef<byte[]>>>> stageOutputs =
+      new HashMap<>();
+  private final Map<Integer, ActorRef<StageActor.Command>> stages = new HashMap<>();
+  private final List<OperatorStats.Snapshot> operatorStats = new ArrayList<>();
+  private List<List<Object>> currentPage = new ArrayList<>();
+  private State state = State.PLANNING;
+  private List<Column> columns;
+  private String updateType;
+  private String setSchema;
+  private ErrorInfo error;
+  private DistributedPlan plan;
+  private StageScheduler scheduler;
+  private int stagesFinished;
+  private boolean resultEnded;
+  private int totalSplits;
+
+  private record PendingFetch(long token, ActorRef<QueryResults> replyTo) {}
+
+  public static Behavior<Command> create(
+      String queryId, String sql, String database, QueryContext context) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers -> new QueryCoordinator(ctx, timers, queryId, sql, database, context)));
+  }
+
+  private QueryCoordinator(
+      ActorContext<Command> ctx,
+      TimerScheduler<Command> timers,
+      String queryId,
+      String sql,
+      String database,
+      QueryContext context) {
+    super(ctx);
+    this.queryId = queryId;
+    this.sql = sql;
+    this.database = database;
+    this.context = context;
+    this.timers = timers;
+    this.allocator = context.allocator().newChildAllocator("query-" + queryId, 0, Long.MAX_VALUE);
+    timers.startSingleTimer(Timeout.QUERY, Timeout.QUERY, context.queryTimeout());
+    try {
+      Statement statement = StatementParser.parse(sql, database);
+      LOG.info("query {} started: {}", queryId, statement.getClass().getSimpleName());
+      begin(statement);
+    } catch (RuntimeException e) {
+      fail(ErrorInfo.of(e));
+    }
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Fetch.class, this::onFetch)
+        .onMessage(Cancel.class, this::onCancel)
+        .onMessage(StatementDone.class, this::onStatementDone)
+        .onMessage(TablesFetched.class, this::onTablesFetched)
+        .onMessage(WorkersFound.class, this::onWorkersFound)
+        .onMessage(FromStage.class, this::onStageEvent)
+        .onMessage(ResultRows.class, this::onResultRows)
+        .onMessage(ResultEnded.class, this::onResultEnded)
+        .onMessage(FetchTimedOut.class, this::onFetchTimedOut)
+        .onMessageEquals(Timeout.QUERY, this::onQueryTimeout)
+        .onMessageEquals(Timeout.RETENTION, Behaviors::stopped)
+        .onSignal(PostStop.class, signal -> onPostStop())
+        .build();
+  }
+
+  // ---- statements
+
+  private void begin(Statement statement) {
+    if (statement instanceof Statement.Query query) {
+      fetchTables(query);
+    } else if (statement instanceof Statement.Explain explain) {
+      fetchTables(explain.query());
+      explainOnly = true;
+    } else {
+      CompletionStage<StatementResult> done =
+          new DdlExecutor(context.catalog(), context.storage()).execute(statement);
+      getContext().pipeToSelf(done, StatementDone::new);
+    }
+  }
+
+  private boolean explainOnly;
+
+  private void fetchTables(Statement.Query query) {
+    Map<String, CompletableFuture<TableSnapshot>> futures = new HashMap<>();
+    for (Statement.TableName name : query.tables()) {
+      futures.computeIfAbsent(
+          name.qualified(),
+          key ->
+              context
+                  .catalog()
+                  .getTable(name.database(), name.table())
+                  .exceptionally(
+                      failure -> {
+                        ErrorInfo info = ErrorInfo.of(failure);
+                        if (info.code() == ErrorCode.TABLE_NOT_FOUND
+                            || info.code() == ErrorCode.SCHEMA_NOT_FOUND) {
+                          // Report the table where the statement names it.
+                          throw new TarnException(
+                              ErrorCode.TABLE_NOT_FOUND,
+                              "Table 'tarn." + name.qualified() + "' does not exist",
+                              name.line(),
+                              name.column());
+                        }
+                        throw failure instanceof RuntimeException re
+                            ? re
+                            : new java.util.concurrent.CompletionException(failure);
+                      })
+                  .toCompletableFuture());
+    }
+    CompletableFuture<Map<String, TableSnapshot>> all =
+        CompletableFuture.allOf(futures.values().toArray(new CompletableFuture<?>[0]))
+            .thenApply(
+                ignored -> {
+                  Map<String, TableSnapshot> tables = new HashMap<>();
+                  futures.forEach((key, future) -> tables.put(key, future.join()));
+                  return tables;
+                });
+    pendingQuery = query;
+    getContext().pipeToSelf(all, TablesFetched::new);
+  }
+
+  private Statement.Query pendingQuery;
+
+  private Behavior<Command> onStatementDone(StatementDone done) {
+    if (done.failure() != null) {
+      fail(ErrorInfo.of(done.failure()));
+    } else {
+      StatementResult result = done.result();
+      columns = result.columns();
+      updateType = result.updateType();
+      setSchema = result.setSchema();
+      for (List<Object> row : result.rows()) {
+        addRow(row);
+      }
+      finish();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onTablesFetched(TablesFetched fetched) {
+    if (state != State.PLANNING) {
+      return this;
+    }
+    if (fetched.failure() != null) {
+      fail(ErrorInfo.of(fetched.failure()));
+      return this;
+    }
+    try {
+      plan =
+          new QueryPlanner()
+              .plan(pendingQuery, fetched.tables(), context.storage(), context.planner());
+    } catch (RuntimeException e) {
+      fail(ErrorInfo.of(e));
+      return this;
+    }
+    if (explainOnly) {
+      columns = List.of(new Column("Query Plan", dev.tarn.core.type.SqlType.VARCHAR));
+      addRow(List.of(PlanPrinter.explain(plan)));
+      finish();
+      return this;
+    }
+    columns = plan.columns();
+    ActorRef<Receptionist.Listing> adapter =
+        getContext().messageAdapter(Receptionist.Listing.class, WorkersFound::new);
+    getContext()
+        .getSystem()
+        .receptionist()
+        .tell(Receptionist.find(TaskManager.SERVICE_KEY, adapter));
+    return this;
+  }
+
+  // ---- stages
+
+  private Behavior<Command> onWorkersFound(WorkersFound found) {
+    if (state != State.PLANNING) {
+      return this;
+    }
+    List<ActorRef<TaskManager.Command>> workers =
+        new ArrayList<>(found.listing().getServiceInstances(TaskManager.SERVICE_KEY));
+    if (workers.isEmpty()) {
+      fail(new ErrorInfo(ErrorCode.INTERNAL_ERROR, "no worker node is available", 0, 0));
+      return this;
+    }
+    workers.sort((a, b) -> a.path().toString().compareTo(b.path().toString()));
+    this.workers = workers;
+    scheduler =
+        new StageScheduler(plan, context.scanParallelism(), context.planner().hashPartitions());
+    for (var stage : plan.stages()) {
+      totalSplits += StageScheduler.scanFiles(stage.fragment()).size();
+    }
+    state = State.RUNNING;
+    startReadyStages();
+    return this;
+  }
+
+  private List<ActorRef<TaskManager.Command>> workers;
+
+  /** Starts every stage whose children have all started and that has not started yet. */
+  private void startReadyStages() {
+    ActorRef<StageActor.Event> self = getContext().messageAdapter(StageActor.Event.class, FromStage::new);
+    for (int stageId : scheduler.startOrder()) {
+      if (stages.containsKey(stageId)) {
+        continue;
+      }
+      boolean ready = true;
+      for (int child : plan.stage(stageId).children()) {
+        ready &= stageOutputs.containsKey(child);
+      }
+      if (!ready) {
+        continue;
+      }
+      var specs = scheduler.tasks(queryId, stageId, stageOutputs);
+      stages.put(
+          stageId,
+          getContext().spawn(StageActor.create(specs, workers, self), "stage-" + stageId));
+    }
+  }
+
+  private Behavior<Command> onStageEvent(FromStage message) {
+    StageActor.Event event = message.event();
+    if (event instanceof StageActor.Started started) {
+      stageOutputs.put(started.stageId(), started.outputs());
+      if (started.stageId() == 0) {
+        readResult(started.outputs().get(0).get(0));
+      } else if (state == State.RUNNING) {
+        startReadyStages();
+      }
+    } else if (event instanceof StageActor.Finished finished) {
+      operatorStats.addAll(finished.stats());
+      stagesFinished++;
+      maybeFinish();
+    } else if (event instanceof StageActor.Failed failed) {
+      fail(failed.error());
+    }
+    return this;
+  }
+
+  private void readResult(org.apache.pekko.stream.SourceRef<byte[]> ref) {
+    ActorRef<Command> self = getContext().getSelf();
+    ExchangeInput.source(List.of(ref), columns, allocator)
+        .map(
+            batch -> {
+              try (Batch owned = batch) {
+                return BatchRows.toRows(owned);
+              }
+            })
+        .runWith(
+            Sink.foreach(rows -> self.tell(new ResultRows(rows))), getContext().getSystem())
+        .whenComplete((done, failure) -> self.tell(new ResultEnded(failure)));
+  }
+
+  private Behavior<Command> onResultRows(ResultRows rows) {
+    if (state == State.RUNNING) {
+      for (List<Object> row : rows.rows()) {
+        addRow(row);
+      }
+      answerPending();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onResultEnded(ResultEnded ended) {
+    if (ended.failure() != null) {
+      fail(ErrorInfo.of(ended.failure()));
+    } else {
+      resultEnded = true;
+      maybeFinish();
+    }
+    return this;
+  }
+
+  private void maybeFinish() {
+    if (state == State.RUNNING && resultEnded && stagesFinished == plan.stages().size()) {
+      finish();
+    }
+  }
+
+  // ---- results and paging
+
+  private void addRow(List<Object> row) {
+    currentPage.add(row);
+    if (currentPage.size() >= PAGE_ROWS) {
+      pages.add(currentPage);
+      currentPage = new ArrayList<>();
+    }
+  }
+
+  private void finish() {
+    if (!currentPage.isEmpty()) {
+      pages.add(currentPage);
+      currentPage = new ArrayList<>();
+    }
+    state = State.FINISHED;
+    LOG.info(
+        "query {} finished in {} ms: {} rows, {} of {} files read",
+        queryId,
+        elapsedMillis(),
+        pages.stream().mapToInt(List::size).sum(),
+        filesRead(),
+        totalSplits);
+    endQuery();
+  }
+
+  private void fail(ErrorInfo info) {
+    if (state == State.FINISHED || state == State.FAILED) {
+      return;
+    }
+    error = info;
+    state = State.FAILED;
+    pages.clear();
+    currentPage = new ArrayList<>();
+    if (info.code() == ErrorCode.INTERNAL_ERROR) {
+      LOG.error("query {} failed: {}", queryId, info.message());
+    } else {
+      LOG.info("query {} failed: {} {}", queryId, info.code(), info.message());
+    }
+    for (ActorRef<StageActor.Command> stage : stages.values()) {
+      stage.tell(new StageActor.Cancel("query " + queryId + " failed"));
+    }
+    endQuery();
+  }
+
+  private void endQuery() {
+    timers.cancel(Timeout.QUERY);
+    timers.startSingleTimer(Timeout.RETENTION, Timeout.RETENTION, context.resultRetention());
+    answerPending();
+  }
+
+  private Behavior<Command> onFetch(Fetch fetch) {
+    if (!answer(fetch.token(), fetch.replyTo())) {
+      pending.add(new PendingFetch(fetch.token(), fetch.replyTo()));
+      timers.startSingleTimer(
+          new FetchTimedOut(fetch.token(), fetch.replyTo()),
+          new FetchTimedOut(fetch.token(), fetch.replyTo()),
+          LONG_POLL);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onFetchTimedOut(FetchTimedOut timedOut) {
+    PendingFetch key = new PendingFetch(timedOut.token(), timedOut.replyTo());
+    if (pending.remove(key)) {
+      // Nothing new yet: an empty page that asks for the same token again.
+      timedOut.replyTo().tell(page(timedOut.token(), List.of(), timedOut.token()));
+    }
+    return this;
+  }
+
+  private void answerPending() {
+    pending.removeIf(p -> answer(p.token(), p.replyTo()));
+  }
+
+  /** Replies if the page for {@code token} is ready or the query has ended. */
+  private boolean answer(long token, ActorRef<QueryResults> replyTo) {
+    boolean ended = state == State.FINISHED || state == State.FAILED;
+    if (token < pages.size()) {
+      boolean last = ended && token + 1 >= pages.size();
+      replyTo.tell(page(token, pages.get((int) token), last ? -1 : token + 1));
+      if (last) {
+        lastPageDelivered();
+      }
+      return true;
+    }
+    if (ended) {
+      replyTo.tell(page(token, List.of(), -1));
+      lastPageDelivered();
+      return true;
+    }
+    return false;
+  }
+
+  private void lastPageDelivered() {
+    timers.startSingleTimer(Timeout.RETENTION, Timeout.RETENTION, AFTER_LAST_FETCH);
+  }
+
+  QueryResults page(long token, List<List<Object>> rows, long nextToken) {
+    return new QueryResults(
+        queryId,
+        state.name(),
+        state == State.FAILED ? null : columns,
+        rows,
+        nextToken,
+        error,
+        updateType,
+        setSchema,
+        stats());
+  }
+
+  /** The first reply to a submission: the query is queued, fetch token 0 next. */
+  QueryResults firstPage() {
+    return page(0, List.of(), 0);
+  }
+
+  private QueryResults.QueryStats stats() {
+    long rows = 0;
+    long bytes = 0;
+    for (OperatorStats.Snapshot s : operatorStats) {
+      if (s.name().equals("Scan")) {
+        rows += s.rowsOut();
+        bytes += s.bytesRead();
+      }
+    }
+    return new QueryResults.QueryStats(elapsedMillis(), rows, bytes, filesRead(), totalSplits);
+  }
+
+  private int filesRead() {
+    long files = 0;
+    for (OperatorStats.Snapshot s : operatorStats) {
+      files += s.filesOpened();
+    }
+    return (int) files;
+  }
+
+  private long elapsedMillis() {
+    return (System.nanoTime() - startNanos) / 1_000_000;
+  }
+
+  private Behavior<Command> onCancel(Cancel cancel) {
+    fail(new ErrorInfo(ErrorCode.QUERY_CANCELLED, "Query was canceled", 0, 0));
+    return this;
+  }
+
+  private Behavior<Command> onQueryTimeout() {
+    fail(
+        new ErrorInfo(
+            ErrorCode.QUERY_TIMEOUT,
+            "Query exceeded the maximum run time of " + context.queryTimeout(),
+            0,
+            0));
+    return this;
+  }
+
+  private Behavior<Command> onPostStop() {
+    for (ActorRef<StageActor.Command> stage : stages.values()) {
+      stage.tell(new StageActor.Cancel("query " + queryId + " stopped"));
+    }
+    try {
+      allocator.close();
+    } catch (IllegalStateException leak) {
+      LOG.error("query {} leaked Arrow memory: {}", queryId, leak.getMessage());
+    }
+    return this;
+  }
+
+  /** For tests and logs: the statement text. */
+  String sql() {
+    return sql;
+  }
+
+  String database() {
+    return database;
+  }
+}

@@ -1,0 +1,117 @@
+package dev.tarn.actors.task;
+
+import dev.tarn.actors.exchange.ExchangeOutput;
+import dev.tarn.core.error.ErrorInfo;
+import dev.tarn.core.serde.TarnMessage;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.SharedKillSwitch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one task: materializes its fragment as a Pekko Streams graph of operators whose output
+ * leaves through stream references, reports {@link TaskEvent.Started} with them, then {@link
+ * TaskEvent.Finished} or {@link TaskEvent.Failed} when the graph ends, and stops.
+ *
+ * <p>The task owns a child allocator that every batch of its graph comes from; it is closed when
+ * the actor stops, after the graph has ended, so a leaked buffer shows up as an error here.
+ */
+public final class TaskActor extends AbstractBehavior<TaskActor.Command> {
+  private static final Logger LOG = LoggerFactory.getLogger(TaskActor.class);
+
+  /** Messages a task handles. */
+  public sealed interface Command extends TarnMessage {}
+
+  /** Aborts the task's graph (the query was cancelled or failed elsewhere). */
+  public record Cancel(String reason) implements Command {}
+
+  private record GraphEnded(Throwable failure) implements Command, NoSerializationVerificationNeeded {}
+
+  private final TaskSpec spec;
+  private final ActorRef<TaskEvent> stage;
+  private final BufferAllocator allocator;
+  private final SharedKillSwitch killSwitch;
+  private final FragmentCompiler.Compiled compiled;
+
+  public static Behavior<Command> create(
+      TaskSpec spec, ActorRef<TaskEvent> stage, TaskResources resources) {
+    return Behaviors.setup(context -> new TaskActor(context, spec, stage, resources));
+  }
+
+  private TaskActor(
+      ActorContext<Command> context,
+      TaskSpec spec,
+      ActorRef<TaskEvent> stage,
+      TaskResources resources) {
+    super(context);
+    this.spec = spec;
+    this.stage = stage;
+    this.allocator =
+        resources.allocator().newChildAllocator("task-" + spec.name(), 0, Long.MAX_VALUE);
+    this.killSwitch = KillSwitches.shared("task-" + spec.name());
+    FragmentCompiler.Compiled graph = null;
+    List<org.apache.pekko.stream.SourceRef<byte[]>> outputs = List.of();
+    try {
+      graph = new FragmentCompiler(resources.storage(), allocator).compile(spec);
+      outputs =
+          ExchangeOutput.run(
+              graph.source().via(killSwitch.flow()),
+              spec,
+              allocator,
+              context.getSystem(),
+              done -> context.getSelf().tell(new GraphEnded(done)));
+    } catch (RuntimeException e) {
+      graph = null;
+      context.getSelf().tell(new GraphEnded(e));
+    }
+    this.compiled = graph;
+    stage.tell(new TaskEvent.Started(spec.stageId(), spec.taskIndex(), context.getSelf(), outputs));
+    LOG.debug("task {} started", spec.name());
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Cancel.class, this::onCancel)
+        .onMessage(GraphEnded.class, this::onGraphEnded)
+        .onSignal(PostStop.class, signal -> onPostStop())
+        .build();
+  }
+
+  private Behavior<Command> onCancel(Cancel cancel) {
+    killSwitch.abort(new dev.tarn.core.error.TarnException(
+        dev.tarn.core.error.ErrorCode.QUERY_CANCELLED, cancel.reason()));
+    return this;
+  }
+
+  private Behavior<Command> onGraphEnded(GraphEnded ended) {
+    if (ended.failure() == null) {
+      stage.tell(
+          new TaskEvent.Finished(
+              spec.stageId(), spec.taskIndex(), compiled == null ? List.of() : compiled.stats()));
+    } else {
+      stage.tell(new TaskEvent.Failed(spec.stageId(), spec.taskIndex(), ErrorInfo.of(ended.failure())));
+    }
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> onPostStop() {
+    killSwitch.shutdown();
+    try {
+      allocator.close();
+    } catch (IllegalStateException leak) {
+      LOG.error("task {} leaked Arrow memory: {}", spec.name(), leak.getMessage());
+    }
+    return this;
+  }
+}

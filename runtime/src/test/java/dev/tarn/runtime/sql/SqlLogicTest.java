@@ -1,0 +1,135 @@
+package dev.tarn.runtime.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.tarn.actors.query.QueryResults;
+import dev.tarn.core.meta.TableSnapshot;
+import dev.tarn.planner.sql.Statement;
+import dev.tarn.planner.sql.StatementParser;
+import dev.tarn.runtime.node.NodeSettings;
+import dev.tarn.runtime.node.TarnNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs every {@code src/test/resources/sql/**}{@code /*.test} file against one in-process node
+ * over the test lake, each query also on DuckDB over the same files (see {@link SqlTestFile} for
+ * the format). Files run in name order; records in file order, each a dynamic test.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SqlLogicTest {
+  @TempDir static Path temp;
+  private TarnNode node;
+  private DuckDbOracle oracle;
+  private LakeFixture lake;
+  private String database = "default";
+
+  @BeforeAll
+  void start() throws Exception {
+    try (RootAllocator allocator = new RootAllocator()) {
+      lake = LakeFixture.write(temp.resolve("lake"), allocator);
+    }
+    node = TarnNode.start(NodeSettings.singleNode().dataDir(temp.resolve("node")).httpPort(0));
+    oracle = new DuckDbOracle();
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (oracle != null) {
+      oracle.close();
+    }
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  @TestFactory
+  Stream<DynamicTest> sqlFiles() throws Exception {
+    Path dir = Path.of("src/test/resources/sql");
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(dir)) {
+      files = walk.filter(p -> p.toString().endsWith(".test")).sorted().toList();
+    }
+    assertThat(files).isNotEmpty();
+    List<DynamicTest> tests = new ArrayList<>();
+    for (Path file : files) {
+      SqlTestFile parsed = SqlTestFile.parse(file, lake.root().toAbsolutePath().toString());
+      for (SqlTestFile.Record record : parsed.records()) {
+        tests.add(DynamicTest.dynamicTest(record.describe(file), () -> run(record)));
+      }
+    }
+    return tests.stream();
+  }
+
+  private QueryResults tarn(String sql) throws Exception {
+    return node.gateway().execute(sql, database).toCompletableFuture().get(2, TimeUnit.MINUTES);
+  }
+
+  private void run(SqlTestFile.Record record) throws Exception {
+    QueryResults result = tarn(record.sql());
+    switch (record.kind()) {
+      case STATEMENT_OK:
+        if (result.error() != null) {
+          fail("statement failed: " + result.error().message());
+        }
+        afterStatement(record.sql(), result);
+        break;
+      case STATEMENT_ERROR:
+        assertThat(result.error()).as("expected an error").isNotNull();
+        assertThat(result.error().message()).containsIgnoringCase(record.error());
+        if (record.line() > 0) {
+          assertThat(result.error().line() + ":" + result.error().column())
+              .as("error position")
+              .isEqualTo(record.line() + ":" + record.column());
+        }
+        break;
+      case QUERY:
+        if (result.error() != null) {
+          fail("query failed: " + result.error().message());
+        }
+        if (record.expected() != null) {
+          assertThat(ResultComparison.render(result.rows(), record.ordered()))
+              .containsExactlyElementsOf(record.expected());
+        } else {
+          List<List<Object>> expected = oracle.query(record.sql(), database);
+          String difference = ResultComparison.difference(result.rows(), expected, record.ordered());
+          if (difference != null) {
+            fail(difference);
+          }
+        }
+        break;
+      default:
+        throw new AssertionError(record.kind());
+    }
+  }
+
+  /** Mirrors what a statement changed onto the oracle and the session. */
+  private void afterStatement(String sql, QueryResults result) throws Exception {
+    if (result.setSchema() != null) {
+      database = result.setSchema();
+    }
+    Statement statement = StatementParser.parse(sql, database);
+    if (statement instanceof Statement.CreateTable create) {
+      TableSnapshot snapshot =
+          node.catalog()
+              .getTable(create.table().database(), create.table().name())
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
+      oracle.register(snapshot.table());
+    } else if (statement instanceof Statement.DropTable drop) {
+      oracle.drop(drop.name().database(), drop.name().table());
+    }
+  }
+}
