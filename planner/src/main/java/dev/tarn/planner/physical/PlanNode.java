@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A node of a physical plan fragment: what one task runs. Nodes are immutable records validated
- * on construction; they travel to task actors inside {@link StagePlan}s. Expressions refer to the
+ * A node of a physical plan fragment: what one task runs. Nodes are immutable records validated on
+ * construction; they travel to task actors inside {@link StagePlan}s. Expressions refer to the
  * columns of the node's (first) source by index.
  */
 public sealed interface PlanNode extends TarnMessage
@@ -44,14 +44,14 @@ public sealed interface PlanNode extends TarnMessage
   }
 
   /**
-   * Reads files of one table. Output: the chosen data columns, then the chosen partition
-   * columns (filled from {@link ScanFile#partitionValues()}).
+   * Reads files of one table. Output: the chosen data columns, then the chosen partition columns
+   * (filled from {@link ScanFile#partitionValues()}).
    *
    * @param files the files that survived partition pruning; a stage's tasks split them
    * @param dataColumns indexes into {@code table.columns()}
    * @param partitionColumns indexes into {@code table.partitionColumns()}
-   * @param predicate a filter the scan may use to skip data (row groups); may be null. The
-   *     scan need not apply it row by row: a Filter above still does.
+   * @param predicate a filter the scan may use to skip data (row groups); may be null. The scan
+   *     need not apply it row by row: a Filter above still does.
    */
   record Scan(
       TableMetadata table,
@@ -94,7 +94,8 @@ public sealed interface PlanNode extends TarnMessage
       Objects.requireNonNull(source, "source");
       Objects.requireNonNull(predicate, "predicate");
       if (!predicate.type().equals(SqlType.BOOLEAN)) {
-        throw new IllegalArgumentException("filter predicate must be boolean, was " + predicate.type());
+        throw new IllegalArgumentException(
+            "filter predicate must be boolean, was " + predicate.type());
       }
     }
 
@@ -177,9 +178,9 @@ public sealed interface PlanNode extends TarnMessage
   }
 
   /**
-   * Hash join: builds a hash table on {@code build} (right), probes it with {@code probe}
-   * (left). Output: probe columns then build columns. {@code residual}, if not null, is
-   * evaluated over that output layout and must be TRUE for a match.
+   * Hash join: builds a hash table on {@code build} (right), probes it with {@code probe} (left).
+   * Output: probe columns then build columns. {@code residual}, if not null, is evaluated over that
+   * output layout and must be TRUE for a match.
    */
   record Join(
       JoinType type,
@@ -287,9 +288,10 @@ public sealed interface PlanNode extends TarnMessage
   record Values(List<Column> outputColumns, List<List<Object>> rows) implements PlanNode {
     public Values {
       outputColumns = List.copyOf(Objects.requireNonNull(outputColumns, "outputColumns"));
-      rows = Objects.requireNonNull(rows, "rows").stream()
-          .map(r -> (List<Object>) new java.util.ArrayList<>(r))
-          .toList();
+      rows =
+          Objects.requireNonNull(rows, "rows").stream()
+              .map(r -> (List<Object>) new java.util.ArrayList<>(r))
+              .toList();
     }
 
     @Override

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A parsed statement. Names are resolved against the session's current database and folded to
- * lower case (unless they were double-quoted). Queries keep their text: the planner validates
- * them once the tables they name have been fetched from the catalog.
+ * A parsed statement. Names are resolved against the session's current database and folded to lower
+ * case (unless they were double-quoted). Queries keep their text: the planner validates them once
+ * the tables they name have been fetched from the catalog.
  */
 public sealed interface Statement extends TarnMessage
     permits Statement.Query,

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A query cut into stages at its exchanges. {@code stages.get(0)} is the root stage, whose
- * single task sends the result (with {@code columns}) to the coordinator.
+ * A query cut into stages at its exchanges. {@code stages.get(0)} is the root stage, whose single
+ * task sends the result (with {@code columns}) to the coordinator.
  */
 public record DistributedPlan(List<StagePlan> stages, List<Column> columns) implements TarnMessage {
   public DistributedPlan {

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One stage of a distributed plan: a fragment that several tasks run alike, each on its share
- * of the input, and how the stage's output is sent on to its consumer stage.
+ * One stage of a distributed plan: a fragment that several tasks run alike, each on its share of
+ * the input, and how the stage's output is sent on to its consumer stage.
  *
  * @param id stage id; the root stage is 0, children have higher ids
  * @param fragment the plan fragment; its {@link PlanNode.RemoteSource}s name child stages
@@ -16,7 +16,11 @@ import java.util.Objects;
  * @param children ids of the stages this one reads from
  */
 public record StagePlan(
-    int id, PlanNode fragment, Distribution distribution, OutputPartitioning output, List<Integer> children)
+    int id,
+    PlanNode fragment,
+    Distribution distribution,
+    OutputPartitioning output,
+    List<Integer> children)
     implements TarnMessage {
   public StagePlan {
     Objects.requireNonNull(fragment, "fragment");

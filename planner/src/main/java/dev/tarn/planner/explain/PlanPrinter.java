@@ -1,0 +1,231 @@
+package dev.tarn.planner.explain;
+
+import dev.tarn.core.expr.Expr;
+import dev.tarn.core.meta.Column;
+import dev.tarn.core.plan.AggregateCall;
+import dev.tarn.core.plan.SortKey;
+import dev.tarn.planner.physical.PlanNode;
+import dev.tarn.planner.physical.PlanVisitor;
+import dev.tarn.planner.stages.DistributedPlan;
+import dev.tarn.planner.stages.StagePlan;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * EXPLAIN text for a distributed plan: stages top-down (root first, as the splitter numbers them),
+ * each with its distribution and output routing, then its operators, one per line, indented under
+ * their consumer. Expressions name the columns they read.
+ *
+ * <pre>
+ * Stage 0 [SINGLE] output=RESULT
+ *   RemoteSource[stage=1]
+ * Stage 1 [SOURCE] output=GATHER
+ *   Project[o_orderkey := o_orderkey]
+ *     Filter[predicate=(o_total &gt; 10)]
+ *       Scan[table=default.orders, files=3, columns=[o_orderkey, o_total]]
+ * </pre>
+ */
+public final class PlanPrinter {
+  private PlanPrinter() {}
+
+  /** The EXPLAIN text of {@code plan}, lines separated by {@code \n}, ending with one. */
+  public static String explain(DistributedPlan plan) {
+    StringBuilder out = new StringBuilder();
+    for (StagePlan stage : plan.stages()) {
+      out.append("Stage ")
+          .append(stage.id())
+          .append(" [")
+          .append(stage.distribution())
+          .append("] output=")
+          .append(output(stage.output()))
+          .append('\n');
+      stage.fragment().accept(new NodePrinter(out, 1));
+    }
+    return out.toString();
+  }
+
+  private static String output(StagePlan.OutputPartitioning output) {
+    return output.kind() == StagePlan.OutputPartitioning.Kind.HASH
+        ? "HASH" + output.keys()
+        : output.kind().name();
+  }
+
+  /** Prints one node line and its sources below it, one level deeper. */
+  private static final class NodePrinter implements PlanVisitor<Void> {
+    private final StringBuilder out;
+    private final int depth;
+
+    NodePrinter(StringBuilder out, int depth) {
+      this.out = out;
+      this.depth = depth;
+    }
+
+    private Void line(PlanNode node, String name, String... properties) {
+      out.append("  ".repeat(depth)).append(name).append('[');
+      out.append(String.join(", ", properties)).append("]\n");
+      for (PlanNode source : node.sources()) {
+        source.accept(new NodePrinter(out, depth + 1));
+      }
+      return null;
+    }
+
+    @Override
+    public Void visitScan(PlanNode.Scan node) {
+      List<String> columns = new ArrayList<>();
+      for (Column column : node.outputColumns()) {
+        columns.add(column.name());
+      }
+      return line(
+          node,
+          "Scan",
+          "table=" + node.table().qualifiedName(),
+          "files=" + node.files().size(),
+          "columns=" + columns);
+    }
+
+    @Override
+    public Void visitFilter(PlanNode.Filter node) {
+      return line(
+          node, "Filter", "predicate=" + format(node.predicate(), node.source().outputColumns()));
+    }
+
+    @Override
+    public Void visitProject(PlanNode.Project node) {
+      List<Column> input = node.source().outputColumns();
+      String[] items = new String[node.names().size()];
+      for (int i = 0; i < items.length; i++) {
+        items[i] = node.names().get(i) + " := " + format(node.expressions().get(i), input);
+      }
+      return line(node, "Project", items);
+    }
+
+    @Override
+    public Void visitAggregate(PlanNode.Aggregate node) {
+      List<Column> input = node.source().outputColumns();
+      List<String> keys = new ArrayList<>();
+      for (int key : node.groupKeys()) {
+        keys.add(input.get(key).name());
+      }
+      List<String> calls = new ArrayList<>();
+      for (AggregateCall call : node.aggregates()) {
+        String function = call.function().name().toLowerCase(Locale.ROOT);
+        String argument =
+            call.argument() < 0
+                ? "*"
+                : (call.distinct() ? "DISTINCT " : "") + input.get(call.argument()).name();
+        calls.add(call.name() + " := " + function + "(" + argument + ")");
+      }
+      return line(node, "Aggregate", "step=" + node.step(), "keys=" + keys, "aggregates=" + calls);
+    }
+
+    @Override
+    public Void visitJoin(PlanNode.Join node) {
+      List<Column> probe = node.probe().outputColumns();
+      List<Column> build = node.build().outputColumns();
+      List<String> criteria = new ArrayList<>();
+      for (int i = 0; i < node.probeKeys().size(); i++) {
+        criteria.add(
+            probe.get(node.probeKeys().get(i)).name()
+                + " = "
+                + build.get(node.buildKeys().get(i)).name());
+      }
+      String residual =
+          node.residual() == null
+              ? ""
+              : ", residual=" + format(node.residual(), node.outputColumns());
+      return line(node, "Join", "type=" + node.type(), "criteria=" + criteria + residual);
+    }
+
+    @Override
+    public Void visitSort(PlanNode.Sort node) {
+      List<Column> input = node.source().outputColumns();
+      List<String> keys = new ArrayList<>();
+      for (SortKey key : node.keys()) {
+        keys.add(
+            input.get(key.column()).name()
+                + (key.ascending() ? " ASC" : " DESC")
+                + (key.nullsFirst() ? " NULLS FIRST" : " NULLS LAST"));
+      }
+      return node.limit() >= 0
+          ? line(node, "Sort", "keys=" + keys, "limit=" + node.limit())
+          : line(node, "Sort", "keys=" + keys);
+    }
+
+    @Override
+    public Void visitLimit(PlanNode.Limit node) {
+      return line(node, "Limit", "offset=" + node.offset(), "count=" + node.count());
+    }
+
+    @Override
+    public Void visitRemoteSource(PlanNode.RemoteSource node) {
+      return line(node, "RemoteSource", "stage=" + node.sourceStage());
+    }
+
+    @Override
+    public Void visitValues(PlanNode.Values node) {
+      return line(node, "Values", "rows=" + node.rows().size());
+    }
+  }
+
+  /** An expression in SQL-like text, naming the input columns it reads. */
+  static String format(Expr expr, List<Column> input) {
+    if (expr instanceof Expr.ColumnRef ref) {
+      return ref.index() < input.size() ? input.get(ref.index()).name() : ref.toString();
+    }
+    if (expr instanceof Expr.Literal literal) {
+      if (literal.value() == null) {
+        return "null";
+      }
+      return literal.value() instanceof String text
+          ? "'" + text.replace("'", "''") + "'"
+          : literal.value().toString();
+    }
+    Expr.Call call = (Expr.Call) expr;
+    List<String> args = new ArrayList<>();
+    for (Expr arg : call.args()) {
+      args.add(format(arg, input));
+    }
+    String infix = infix(call.operator());
+    if (infix != null && args.size() >= 2) {
+      return "(" + String.join(" " + infix + " ", args) + ")";
+    }
+    if (call.operator() == Expr.Operator.CAST) {
+      return "CAST(" + args.get(0) + " AS " + call.type() + ")";
+    }
+    return call.operator().name().toLowerCase(Locale.ROOT) + "(" + String.join(", ", args) + ")";
+  }
+
+  private static String infix(Expr.Operator operator) {
+    switch (operator) {
+      case ADD:
+        return "+";
+      case SUBTRACT:
+        return "-";
+      case MULTIPLY:
+        return "*";
+      case DIVIDE:
+        return "/";
+      case MODULO:
+        return "%";
+      case EQUAL:
+        return "=";
+      case NOT_EQUAL:
+        return "<>";
+      case LESS_THAN:
+        return "<";
+      case LESS_THAN_OR_EQUAL:
+        return "<=";
+      case GREATER_THAN:
+        return ">";
+      case GREATER_THAN_OR_EQUAL:
+        return ">=";
+      case AND:
+        return "AND";
+      case OR:
+        return "OR";
+      default:
+        return null;
+    }
+  }
+}

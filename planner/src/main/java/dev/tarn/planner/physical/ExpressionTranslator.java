@@ -1,0 +1,384 @@
+package dev.tarn.planner.physical;
+
+import dev.tarn.core.error.ErrorCode;
+import dev.tarn.core.error.TarnException;
+import dev.tarn.core.expr.Expr;
+import dev.tarn.core.expr.Expr.Operator;
+import dev.tarn.core.type.SqlType;
+import dev.tarn.planner.schema.TypeConversion;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.calcite.avatica.util.TimeUnitRange;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.fun.SqlLikeOperator;
+import org.apache.calcite.sql.fun.SqlTrimFunction;
+import org.apache.calcite.sql.type.SqlTypeFamily;
+import org.apache.calcite.sql.type.SqlTypeUtil;
+import org.apache.calcite.util.TimestampString;
+
+/**
+ * Translates Calcite row expressions ({@link RexNode}) into Tarn's {@link Expr}. Input references
+ * are renumbered through a column map, because a scan reads only some of a table's columns. {@code
+ * SEARCH} (Calcite's range sets) is expanded into comparisons first.
+ *
+ * <pre>
+ *   =($1, 'x')  with columnMap {1 -> 0}   becomes   equal[$0, 'x']
+ * </pre>
+ */
+final class ExpressionTranslator {
+  private static final long MILLIS_PER_DAY = 86_400_000L;
+  private static final LocalDateTime EPOCH = LocalDateTime.of(1970, 1, 1, 0, 0);
+
+  private final RexBuilder rexBuilder;
+
+  ExpressionTranslator(RexBuilder rexBuilder) {
+    this.rexBuilder = rexBuilder;
+  }
+
+  /**
+   * Translates {@code node}.
+   *
+   * @param columnMap input field index to output column index; null for the identity
+   * @throws TarnException NOT_SUPPORTED naming a function or type Tarn cannot evaluate
+   */
+  Expr translate(RexNode node, int[] columnMap) {
+    return expression(RexUtil.expandSearch(rexBuilder, null, node), columnMap);
+  }
+
+  private Expr expression(RexNode node, int[] columnMap) {
+    if (node instanceof RexInputRef ref) {
+      int index = columnMap == null ? ref.getIndex() : columnMap[ref.getIndex()];
+      if (index < 0) {
+        throw new IllegalStateException("input column " + ref.getIndex() + " is not read");
+      }
+      return new Expr.ColumnRef(index, TypeConversion.toSqlType(ref.getType()));
+    }
+    if (node instanceof RexLiteral literal) {
+      return literal(literal);
+    }
+    if (node instanceof RexCall call) {
+      return call(call, columnMap);
+    }
+    throw new TarnException(ErrorCode.NOT_SUPPORTED, "Expression " + node + " is not supported");
+  }
+
+  static Expr.Literal literal(RexLiteral literal) {
+    SqlType type = TypeConversion.toSqlType(literal.getType());
+    return new Expr.Literal(value(literal, type), type);
+  }
+
+  /** A literal's value in {@link Expr.Literal}'s Java conventions. */
+  static Object value(RexLiteral literal, SqlType type) {
+    if (literal.isNull()) {
+      return null;
+    }
+    switch (type.kind()) {
+      case BOOLEAN:
+        return literal.getValueAs(Boolean.class);
+      case TINYINT:
+      case SMALLINT:
+      case INTEGER:
+      case BIGINT:
+        return literal.getValueAs(Long.class);
+      case REAL:
+      case DOUBLE:
+        return literal.getValueAs(Double.class);
+      case DECIMAL:
+        return literal.getValueAs(BigDecimal.class).setScale(type.scale(), RoundingMode.HALF_UP);
+      case VARCHAR:
+        return literal.getValueAs(String.class);
+      case VARBINARY:
+        return literal.getValueAs(byte[].class);
+      case DATE:
+        return (long) literal.getValueAs(Integer.class);
+      case TIMESTAMP:
+        return epochMicros(literal.getValueAs(TimestampString.class));
+    }
+    throw new AssertionError(type.kind());
+  }
+
+  private static long epochMicros(TimestampString timestamp) {
+    LocalDateTime dateTime = LocalDateTime.parse(timestamp.toString().replace(' ', 'T'));
+    return ChronoUnit.MICROS.between(EPOCH, dateTime);
+  }
+
+  private Expr call(RexCall call, int[] columnMap) {
+    SqlType type = TypeConversion.toSqlType(call.getType());
+    List<RexNode> operands = call.getOperands();
+    switch (call.getKind()) {
+      case PLUS:
+        return binary(Operator.ADD, call, columnMap, type);
+      case MINUS:
+        return binary(Operator.SUBTRACT, call, columnMap, type);
+      case TIMES:
+        return binary(Operator.MULTIPLY, call, columnMap, type);
+      case DIVIDE:
+        return binary(Operator.DIVIDE, call, columnMap, type);
+      case MOD:
+        return binary(Operator.MODULO, call, columnMap, type);
+      case MINUS_PREFIX:
+        return simple(Operator.NEGATE, call, columnMap, type);
+      case PLUS_PREFIX:
+        return expression(operands.get(0), columnMap);
+      case EQUALS:
+        return comparison(Operator.EQUAL, call, columnMap, type);
+      case NOT_EQUALS:
+        return comparison(Operator.NOT_EQUAL, call, columnMap, type);
+      case LESS_THAN:
+        return comparison(Operator.LESS_THAN, call, columnMap, type);
+      case LESS_THAN_OR_EQUAL:
+        return comparison(Operator.LESS_THAN_OR_EQUAL, call, columnMap, type);
+      case GREATER_THAN:
+        return comparison(Operator.GREATER_THAN, call, columnMap, type);
+      case GREATER_THAN_OR_EQUAL:
+        return comparison(Operator.GREATER_THAN_OR_EQUAL, call, columnMap, type);
+      case IS_DISTINCT_FROM:
+        return comparison(Operator.IS_DISTINCT_FROM, call, columnMap, type);
+      case IS_NOT_DISTINCT_FROM:
+        return comparison(Operator.IS_NOT_DISTINCT_FROM, call, columnMap, type);
+      case AND:
+        return simple(Operator.AND, call, columnMap, type);
+      case OR:
+        return simple(Operator.OR, call, columnMap, type);
+      case NOT:
+        return simple(Operator.NOT, call, columnMap, type);
+      case IS_NULL:
+        return simple(Operator.IS_NULL, call, columnMap, type);
+      case IS_NOT_NULL:
+        return simple(Operator.IS_NOT_NULL, call, columnMap, type);
+      case IS_TRUE:
+        return simple(Operator.IS_TRUE, call, columnMap, type);
+      case IS_FALSE:
+        return simple(Operator.IS_FALSE, call, columnMap, type);
+      case IS_NOT_TRUE:
+        return not(simple(Operator.IS_TRUE, call, columnMap, type));
+      case IS_NOT_FALSE:
+        return not(simple(Operator.IS_FALSE, call, columnMap, type));
+      case CAST:
+        return cast(expression(operands.get(0), columnMap), type);
+      case CASE:
+        return caseExpression(call, columnMap, type);
+      case COALESCE:
+        return simple(Operator.COALESCE, call, columnMap, type);
+      case LIKE:
+        return like(call, columnMap, type);
+      case IN:
+        return simple(Operator.IN, call, columnMap, type);
+      case EXTRACT:
+        return extract(call, columnMap, type);
+      case TRIM:
+        return trim(call, columnMap, type);
+      case FLOOR:
+      case CEIL:
+        if (operands.size() != 1) {
+          throw unsupported(call);
+        }
+        return simple(
+            call.getKind() == SqlKind.FLOOR ? Operator.FLOOR : Operator.CEIL,
+            call,
+            columnMap,
+            type);
+      default:
+        return function(call, columnMap, type);
+    }
+  }
+
+  /** Functions Calcite does not give a kind of their own, matched by name. */
+  private Expr function(RexCall call, int[] columnMap, SqlType type) {
+    String name = call.getOperator().getName().toUpperCase(Locale.ROOT);
+    switch (name) {
+      case "LOWER":
+        return simple(Operator.LOWER, call, columnMap, type);
+      case "UPPER":
+        return simple(Operator.UPPER, call, columnMap, type);
+      case "||":
+      case "CONCAT":
+        return simple(Operator.CONCAT, call, columnMap, type);
+      case "CHAR_LENGTH":
+      case "CHARACTER_LENGTH":
+      case "LENGTH":
+        return simple(Operator.LENGTH, call, columnMap, type);
+      case "SUBSTRING":
+      case "SUBSTR":
+        List<Expr> args = arguments(call, columnMap);
+        for (int i = 1; i < args.size(); i++) {
+          args.set(i, cast(args.get(i), SqlType.BIGINT));
+        }
+        return new Expr.Call(Operator.SUBSTRING, args, type);
+      case "ABS":
+        return simple(Operator.ABS, call, columnMap, type);
+      case "ROUND":
+        return simple(Operator.ROUND, call, columnMap, type);
+      default:
+        throw unsupported(call);
+    }
+  }
+
+  private Expr binary(Operator operator, RexCall call, int[] columnMap, SqlType type) {
+    for (RexNode operand : call.getOperands()) {
+      if (SqlTypeUtil.isInterval(operand.getType())) {
+        return dateArithmetic(operator, call, type);
+      }
+    }
+    return simple(operator, call, columnMap, type);
+  }
+
+  /**
+   * {@code DATE 'd' +/- INTERVAL 'n' DAY|MONTH|YEAR} with constants, folded here into a date: Tarn
+   * has no interval type, and these are the constants reports filter on.
+   */
+  private static Expr dateArithmetic(Operator operator, RexCall call, SqlType type) {
+    List<RexNode> operands = call.getOperands();
+    RexNode date = operands.get(0);
+    RexNode interval = operands.get(1);
+    if (operator == Operator.ADD && SqlTypeUtil.isInterval(date.getType())) {
+      date = operands.get(1);
+      interval = operands.get(0);
+    }
+    if (type.kind() != SqlType.Kind.DATE
+        || !(date instanceof RexLiteral dateLiteral)
+        || !(interval instanceof RexLiteral intervalLiteral)
+        || dateLiteral.isNull()
+        || intervalLiteral.isNull()
+        || (operator != Operator.ADD && operator != Operator.SUBTRACT)) {
+      throw new TarnException(
+          ErrorCode.NOT_SUPPORTED,
+          "Interval arithmetic is supported only as DATE 'yyyy-mm-dd' +/- INTERVAL 'n' "
+              + "DAY|MONTH|YEAR: "
+              + call);
+    }
+    LocalDate start = LocalDate.ofEpochDay(dateLiteral.getValueAs(Integer.class));
+    long amount = intervalLiteral.getValueAs(BigDecimal.class).longValue();
+    if (operator == Operator.SUBTRACT) {
+      amount = -amount;
+    }
+    LocalDate result;
+    if (interval.getType().getSqlTypeName().getFamily() == SqlTypeFamily.INTERVAL_YEAR_MONTH) {
+      // Year-month intervals are kept as months.
+      result = start.plusMonths(amount);
+    } else {
+      // Day-time intervals are kept as milliseconds; only whole days make sense for a date.
+      result = start.plusDays(amount / MILLIS_PER_DAY);
+    }
+    return new Expr.Literal(result.toEpochDay(), SqlType.DATE);
+  }
+
+  private Expr simple(Operator operator, RexCall call, int[] columnMap, SqlType type) {
+    return new Expr.Call(operator, arguments(call, columnMap), type);
+  }
+
+  /**
+   * A comparison. Calcite lets a string meet a number or a date here; Trino does not, and neither
+   * can the operators, so this is a type error.
+   */
+  private Expr comparison(Operator operator, RexCall call, int[] columnMap, SqlType type) {
+    List<Expr> args = arguments(call, columnMap);
+    SqlType left = args.get(0).type();
+    SqlType right = args.get(1).type();
+    boolean leftText = left.kind() == SqlType.Kind.VARCHAR;
+    boolean rightText = right.kind() == SqlType.Kind.VARCHAR;
+    boolean bothNumeric = left.isNumeric() && right.isNumeric();
+    if (leftText != rightText || (!bothNumeric && !left.kind().equals(right.kind()))) {
+      throw new TarnException(
+          ErrorCode.TYPE_MISMATCH,
+          "Cannot apply operator: " + left + " " + call.getOperator().getName() + " " + right);
+    }
+    return new Expr.Call(operator, args, type);
+  }
+
+  private List<Expr> arguments(RexCall call, int[] columnMap) {
+    List<Expr> args = new ArrayList<>(call.getOperands().size());
+    for (RexNode operand : call.getOperands()) {
+      args.add(expression(operand, columnMap));
+    }
+    return args;
+  }
+
+  private static Expr not(Expr operand) {
+    return new Expr.Call(Operator.NOT, List.of(operand), SqlType.BOOLEAN);
+  }
+
+  /** A cast to the type the expression already has (char(3) to varchar, say) is dropped. */
+  static Expr cast(Expr operand, SqlType type) {
+    if (operand.type().equals(type)) {
+      return operand;
+    }
+    return new Expr.Call(Operator.CAST, List.of(operand), type);
+  }
+
+  /** Calcite's CASE operands are already Tarn's: when, then, ..., else. */
+  private Expr caseExpression(RexCall call, int[] columnMap, SqlType type) {
+    List<Expr> args = arguments(call, columnMap);
+    if (args.size() % 2 == 0) {
+      args.add(new Expr.Literal(null, type));
+    }
+    for (int i = 1; i < args.size(); i += 2) {
+      args.set(i, cast(args.get(i), type));
+    }
+    args.set(args.size() - 1, cast(args.get(args.size() - 1), type));
+    return new Expr.Call(Operator.CASE, args, type);
+  }
+
+  private Expr like(RexCall call, int[] columnMap, SqlType type) {
+    if (!(call.getOperator() instanceof SqlLikeOperator likeOperator)
+        || call.getOperator().getName().toUpperCase(Locale.ROOT).contains("ILIKE")) {
+      throw unsupported(call);
+    }
+    Expr like = simple(Operator.LIKE, call, columnMap, type);
+    return likeOperator.isNegated() ? not(like) : like;
+  }
+
+  private Expr extract(RexCall call, int[] columnMap, SqlType type) {
+    TimeUnitRange unit = ((RexLiteral) call.getOperands().get(0)).getValueAs(TimeUnitRange.class);
+    Operator operator;
+    switch (unit) {
+      case YEAR:
+        operator = Operator.EXTRACT_YEAR;
+        break;
+      case MONTH:
+        operator = Operator.EXTRACT_MONTH;
+        break;
+      case DAY:
+        operator = Operator.EXTRACT_DAY;
+        break;
+      default:
+        throw new TarnException(
+            ErrorCode.NOT_SUPPORTED, "EXTRACT(" + unit + " FROM ...) is not supported");
+    }
+    Expr value = expression(call.getOperands().get(1), columnMap);
+    return new Expr.Call(operator, List.of(value), type);
+  }
+
+  /** Only {@code TRIM(x)}, that is trimming spaces from both ends, is supported. */
+  private Expr trim(RexCall call, int[] columnMap, SqlType type) {
+    SqlTrimFunction.Flag flag =
+        ((RexLiteral) call.getOperands().get(0)).getValueAs(SqlTrimFunction.Flag.class);
+    RexNode characters = call.getOperands().get(1);
+    boolean spaces =
+        characters instanceof RexLiteral literal && " ".equals(literal.getValueAs(String.class));
+    if (flag != SqlTrimFunction.Flag.BOTH || !spaces) {
+      throw new TarnException(
+          ErrorCode.NOT_SUPPORTED, "TRIM is supported only as TRIM(value): " + call);
+    }
+    Expr value = expression(call.getOperands().get(2), columnMap);
+    return new Expr.Call(Operator.TRIM, List.of(value), type);
+  }
+
+  private static TarnException unsupported(RexCall call) {
+    return new TarnException(
+        ErrorCode.NOT_SUPPORTED,
+        "Function " + call.getOperator().getName().toLowerCase(Locale.ROOT) + " is not supported");
+  }
+}

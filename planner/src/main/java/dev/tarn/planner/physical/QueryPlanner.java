@@ -1,0 +1,310 @@
+package dev.tarn.planner.physical;
+
+import dev.tarn.core.error.ErrorCode;
+import dev.tarn.core.error.TarnException;
+import dev.tarn.core.expr.Expr;
+import dev.tarn.core.meta.Column;
+import dev.tarn.core.meta.TableSnapshot;
+import dev.tarn.core.plan.AggregateCall;
+import dev.tarn.core.storage.LakeStorage;
+import dev.tarn.planner.schema.LakeSchema;
+import dev.tarn.planner.schema.TarnTypeSystem;
+import dev.tarn.planner.sql.QuerySyntax;
+import dev.tarn.planner.sql.Statement;
+import dev.tarn.planner.stages.DistributedPlan;
+import dev.tarn.planner.stages.StageSplitter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.calcite.config.CalciteConnectionConfigImpl;
+import org.apache.calcite.config.CalciteConnectionProperty;
+import org.apache.calcite.config.NullCollation;
+import org.apache.calcite.plan.Contexts;
+import org.apache.calcite.plan.hep.HepMatchOrder;
+import org.apache.calcite.plan.hep.HepPlanner;
+import org.apache.calcite.plan.hep.HepProgram;
+import org.apache.calcite.plan.hep.HepProgramBuilder;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.rel.core.RelFactories;
+import org.apache.calcite.rel.rules.CoreRules;
+import org.apache.calcite.runtime.CalciteContextException;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.fun.SqlLibraryOperators;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.calcite.sql.util.SqlOperatorTables;
+import org.apache.calcite.sql.validate.SqlValidator;
+import org.apache.calcite.sql2rel.RelFieldTrimmer;
+import org.apache.calcite.sql2rel.SqlToRelConverter;
+import org.apache.calcite.tools.FrameworkConfig;
+import org.apache.calcite.tools.Frameworks;
+import org.apache.calcite.tools.Planner;
+import org.apache.calcite.tools.RelConversionException;
+import org.apache.calcite.tools.ValidationException;
+
+/**
+ * Plans a query: Calcite validates it against the tables the catalog returned, converts it to
+ * relational algebra and pushes predicates down; {@link PlanTranslator} turns the result into
+ * {@link PlanNode}s (projection pushdown, partition pruning, file listing); {@link StageSplitter}
+ * cuts that into stages at exchanges.
+ *
+ * <p>Errors are {@link TarnException}s with the query's line:column: TABLE_NOT_FOUND,
+ * COLUMN_NOT_FOUND, TYPE_MISMATCH, NOT_SUPPORTED, and SYNTAX_ERROR for text that does not parse.
+ */
+public final class QueryPlanner {
+  private static final Pattern COLUMN_NOT_FOUND =
+      Pattern.compile("Column '([^']+)' not found in (any table|table '[^']*')");
+  private static final Pattern TABLE_NOT_FOUND =
+      Pattern.compile("(?:Object|Table) '([^']+)' not found.*");
+  private static final Pattern NO_FUNCTION =
+      Pattern.compile("No match found for function signature ([^(]+)\\(.*");
+  private static final Pattern CALCITE_COLUMN_NAME = Pattern.compile("EXPR\\$(\\d+)");
+
+  /**
+   * Optimizations before unused fields are trimmed away. Programs are built per query: a HepProgram
+   * keeps state while it runs, and coordinators plan concurrently.
+   */
+  private static HepProgram pushDownProgram() {
+    return new HepProgramBuilder()
+        .addMatchOrder(HepMatchOrder.BOTTOM_UP)
+        .addRuleCollection(
+            List.of(
+                CoreRules.FILTER_INTO_JOIN,
+                CoreRules.JOIN_CONDITION_PUSH,
+                CoreRules.JOIN_PUSH_EXPRESSIONS,
+                CoreRules.FILTER_PROJECT_TRANSPOSE,
+                CoreRules.FILTER_MERGE,
+                CoreRules.FILTER_REDUCE_EXPRESSIONS,
+                CoreRules.PROJECT_REDUCE_EXPRESSIONS,
+                CoreRules.PROJECT_MERGE,
+                CoreRules.PROJECT_REMOVE,
+                CoreRules.AGGREGATE_PROJECT_MERGE))
+        .build();
+  }
+
+  /**
+   * After trimming, a Filter may sit above the Project that narrows a scan: move it below and merge
+   * Projects, so that each scan ends up under at most one Filter and one Project.
+   */
+  private static HepProgram tidyScansProgram() {
+    return new HepProgramBuilder()
+        .addRuleCollection(
+            List.of(
+                CoreRules.FILTER_PROJECT_TRANSPOSE,
+                CoreRules.FILTER_MERGE,
+                CoreRules.PROJECT_MERGE,
+                CoreRules.PROJECT_REMOVE))
+        .build();
+  }
+
+  /**
+   * Plans {@code query}.
+   *
+   * @param tables the snapshots of every table the query names, by {@code "db.table"}
+   * @param storage where the scans' files are listed
+   * @throws TarnException for every user error, with line:column in the statement
+   */
+  public DistributedPlan plan(
+      Statement.Query query,
+      Map<String, TableSnapshot> tables,
+      LakeStorage storage,
+      PlannerOptions options) {
+    Objects.requireNonNull(query, "query");
+    Objects.requireNonNull(tables, "tables");
+    Objects.requireNonNull(storage, "storage");
+    Objects.requireNonNull(options, "options");
+    for (Statement.TableName name : query.tables()) {
+      if (!tables.containsKey(name.qualified())) {
+        throw new TarnException(
+            ErrorCode.TABLE_NOT_FOUND,
+            "Table '" + LakeSchema.CATALOG + "." + name.qualified() + "' does not exist",
+            name.line(),
+            name.column());
+      }
+    }
+    SchemaPlus root = LakeSchema.create(tables, query.defaultDatabase());
+    Planner planner = Frameworks.getPlanner(config(root, query.defaultDatabase()));
+    QuerySyntax.Prepared prepared = QuerySyntax.prepare(query.sql());
+    RelRoot relRoot;
+    try {
+      SqlNode parsed = planner.parse(prepared.text());
+      SqlNode validated = planner.validate(parsed);
+      relRoot = planner.rel(validated);
+    } catch (SqlParseException e) {
+      throw QuerySyntax.syntaxError(e, prepared);
+    } catch (ValidationException e) {
+      throw validationError(e, prepared);
+    } catch (CalciteContextException e) {
+      throw validationError(e, prepared);
+    } catch (RelConversionException e) {
+      throw new TarnException(ErrorCode.NOT_SUPPORTED, e.getMessage(), e);
+    } finally {
+      planner.close();
+    }
+    RelNode optimized = optimize(relRoot.project());
+    ExpressionTranslator expressions =
+        new ExpressionTranslator(optimized.getCluster().getRexBuilder());
+    PlanNode plan = new PlanTranslator(storage, expressions).translate(optimized);
+    plan = withUserNames(plan, relRoot.validatedRowType.getFieldNames());
+    return StageSplitter.split(plan, options);
+  }
+
+  private static FrameworkConfig config(SchemaPlus root, String defaultDatabase) {
+    // The Planner takes conformance, case sensitivity and NULL ordering for its validator from
+    // the connection config in its context, over what sqlValidatorConfig says.
+    Properties connection = new Properties();
+    connection.setProperty(
+        CalciteConnectionProperty.CONFORMANCE.camelName(), QuerySyntax.CONFORMANCE.name());
+    connection.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "false");
+    connection.setProperty(
+        CalciteConnectionProperty.DEFAULT_NULL_COLLATION.camelName(), NullCollation.LAST.name());
+    return Frameworks.newConfigBuilder()
+        .context(Contexts.of(new CalciteConnectionConfigImpl(connection)))
+        .parserConfig(QuerySyntax.PARSER_CONFIG)
+        .defaultSchema(root.subSchemas().get(defaultDatabase))
+        .typeSystem(TarnTypeSystem.INSTANCE)
+        .operatorTable(
+            SqlOperatorTables.chain(
+                SqlStdOperatorTable.instance(),
+                SqlOperatorTables.of(
+                    SqlLibraryOperators.LENGTH,
+                    SqlLibraryOperators.CONCAT_FUNCTION,
+                    SqlLibraryOperators.SUBSTR_POSTGRESQL)))
+        .sqlValidatorConfig(
+            SqlValidator.Config.DEFAULT
+                .withConformance(QuerySyntax.CONFORMANCE)
+                .withDefaultNullCollation(NullCollation.LAST)
+                .withIdentifierExpansion(true)
+                // Trino does not convert varchar to numbers or dates behind the user's back.
+                .withTypeCoercionEnabled(false))
+        .sqlToRelConverterConfig(SqlToRelConverter.config().withExpand(true))
+        .build();
+  }
+
+  /** Pushes predicates down, drops unused columns, and tidies what remains above the scans. */
+  private static RelNode optimize(RelNode rel) {
+    HepPlanner pushDown = new HepPlanner(pushDownProgram());
+    pushDown.setRoot(rel);
+    RelNode pushed = pushDown.findBestExp();
+    RelNode trimmed =
+        new RelFieldTrimmer(null, RelFactories.LOGICAL_BUILDER.create(pushed.getCluster(), null))
+            .trim(pushed);
+    HepPlanner tidy = new HepPlanner(tidyScansProgram());
+    tidy.setRoot(trimmed);
+    return tidy.findBestExp();
+  }
+
+  /**
+   * Result columns carry the names the user gave them; Calcite's {@code EXPR$n} for an unaliased
+   * expression becomes Trino's {@code _coln}.
+   */
+  private static PlanNode withUserNames(PlanNode plan, List<String> validatedNames) {
+    List<String> names = new ArrayList<>(validatedNames.size());
+    for (String name : validatedNames) {
+      Matcher matcher = CALCITE_COLUMN_NAME.matcher(name);
+      names.add(matcher.matches() ? "_col" + matcher.group(1) : name);
+    }
+    List<Column> columns = plan.outputColumns();
+    boolean same = true;
+    for (int i = 0; i < columns.size(); i++) {
+      same &= columns.get(i).name().equals(names.get(i));
+    }
+    if (same) {
+      return plan;
+    }
+    if (plan instanceof PlanNode.Project project) {
+      return new PlanNode.Project(project.source(), project.expressions(), names);
+    }
+    if (plan instanceof PlanNode.Aggregate aggregate) {
+      List<Column> renamed = new ArrayList<>(columns.size());
+      for (int i = 0; i < columns.size(); i++) {
+        renamed.add(new Column(names.get(i), columns.get(i).type()));
+      }
+      int keyCount = aggregate.groupKeys().size();
+      List<AggregateCall> calls = new ArrayList<>();
+      for (int i = 0; i < aggregate.aggregates().size(); i++) {
+        AggregateCall call = aggregate.aggregates().get(i);
+        calls.add(
+            new AggregateCall(
+                call.function(),
+                call.argument(),
+                call.distinct(),
+                call.resultType(),
+                names.get(keyCount + i)));
+      }
+      return new PlanNode.Aggregate(
+          aggregate.source(), aggregate.groupKeys(), calls, aggregate.step(), renamed);
+    }
+    List<Expr> references = new ArrayList<>(columns.size());
+    for (int i = 0; i < columns.size(); i++) {
+      references.add(new Expr.ColumnRef(i, columns.get(i).type()));
+    }
+    return new PlanNode.Project(plan, references, names);
+  }
+
+  private static TarnException validationError(Exception e, QuerySyntax.Prepared prepared) {
+    CalciteContextException context = findContext(e);
+    if (context == null) {
+      String message = e.getMessage() == null ? e.toString() : e.getMessage();
+      return new TarnException(ErrorCode.INVALID_ARGUMENT, message, e);
+    }
+    int line = Math.max(context.getPosLine(), 0);
+    int column = prepared.originalColumn(line, Math.max(context.getPosColumn(), 0));
+    String message =
+        context.getCause() != null && context.getCause().getMessage() != null
+            ? context.getCause().getMessage()
+            : context.getMessage();
+    Matcher columnMatch = COLUMN_NOT_FOUND.matcher(message);
+    if (columnMatch.find()) {
+      return new TarnException(
+          ErrorCode.COLUMN_NOT_FOUND,
+          "Column '" + columnMatch.group(1) + "' cannot be resolved",
+          line,
+          column);
+    }
+    Matcher tableMatch = TABLE_NOT_FOUND.matcher(message);
+    if (tableMatch.matches()) {
+      return new TarnException(
+          ErrorCode.TABLE_NOT_FOUND,
+          "Table '" + tableMatch.group(1) + "' does not exist",
+          line,
+          column);
+    }
+    Matcher functionMatch = NO_FUNCTION.matcher(message);
+    if (functionMatch.matches()) {
+      return new TarnException(
+          ErrorCode.NOT_SUPPORTED,
+          "Function '"
+              + functionMatch.group(1).toLowerCase(java.util.Locale.ROOT)
+              + "' is not registered or does not accept these argument types",
+          line,
+          column);
+    }
+    if (message.startsWith("Cannot apply")
+        || message.startsWith("Cannot assign")
+        || message.contains("cannot be converted")
+        || message.contains("Cannot infer return type")
+        || message.contains("Cast function cannot convert")
+        || message.contains("type")) {
+      return new TarnException(ErrorCode.TYPE_MISMATCH, message, line, column);
+    }
+    return new TarnException(ErrorCode.INVALID_ARGUMENT, message, line, column);
+  }
+
+  private static CalciteContextException findContext(Throwable e) {
+    Throwable cause = e;
+    while (cause != null) {
+      if (cause instanceof CalciteContextException context) {
+        return context;
+      }
+      cause = cause.getCause();
+    }
+    return null;
+  }
+}

@@ -1,0 +1,376 @@
+package dev.tarn.planner.stages;
+
+import dev.tarn.core.meta.Column;
+import dev.tarn.core.plan.AggregateCall;
+import dev.tarn.core.plan.AggregateFunction;
+import dev.tarn.core.plan.AggregateStep;
+import dev.tarn.core.type.SqlType;
+import dev.tarn.planner.physical.PlanNode;
+import dev.tarn.planner.physical.PlannerOptions;
+import dev.tarn.planner.stages.StagePlan.Distribution;
+import dev.tarn.planner.stages.StagePlan.OutputPartitioning;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Cuts a physical plan into stages at its exchanges. Take
+ *
+ * <pre>
+ *   SELECT c.region, sum(o.total) AS revenue
+ *   FROM orders o JOIN customers c ON o.customer = c.id
+ *   GROUP BY c.region ORDER BY revenue DESC LIMIT 10
+ * </pre>
+ *
+ * planned as {@code Sort(limit 10) <- Aggregate(region; sum) <- Join(customer = id) <- Scan, Scan}.
+ * Walking down from the top:
+ *
+ * <ol>
+ *   <li>The Sort needs all rows in one place: it stays in the root stage, which is SINGLE and sends
+ *       the RESULT to the coordinator, and reads a RemoteSource; below it a new stage starts that
+ *       GATHERs into the root, running a partial top-10 itself.
+ *   <li>The Aggregate splits in two: FINAL stays above the exchange, in a HASH stage of {@code
+ *       hashPartitions} tasks that each own some regions; PARTIAL runs in a new stage below whose
+ *       output is HASH-partitioned on the group key. (Without group keys the FINAL step is one
+ *       task: SINGLE, fed by GATHER. With COUNT(DISTINCT ...) the aggregation is not split but runs
+ *       as SINGLE above a GATHER.)
+ *   <li>The Join reads two RemoteSources: the probe stage (orders) sends rows HASH-partitioned on
+ *       {@code customer}, the build stage (customers) on {@code id}, so matching rows meet in the
+ *       same join task. The partial aggregation runs in the join's stage, right above it. If the
+ *       build side's files total fewer bytes than {@code broadcastThresholdBytes}, the build stage
+ *       BROADCASTs instead and the join runs in the probe side's stage.
+ *   <li>Stages whose leaf is a Scan are SOURCE stages: their files are split between tasks.
+ * </ol>
+ *
+ * <pre>
+ *   Stage 0 SINGLE -> RESULT     Sort(limit 10) <- RemoteSource(1)
+ *   Stage 1 HASH   -> GATHER     Sort(limit 10) <- Aggregate FINAL <- RemoteSource(2)
+ *   Stage 2 HASH   -> HASH[0]    Aggregate PARTIAL <- Join <- RemoteSource(3), RemoteSource(4)
+ *   Stage 3 SOURCE -> HASH[1]    Scan orders
+ *   Stage 4 SOURCE -> HASH[0]    Scan customers
+ * </pre>
+ *
+ * Stage ids are given depth-first from the root (0), probe side before build side.
+ */
+public final class StageSplitter {
+  private final PlannerOptions options;
+
+  /** Registered stages by provisional id; final ids are assigned depth-first at the end. */
+  private final List<Piece> stages = new ArrayList<>();
+
+  private StageSplitter(PlannerOptions options) {
+    this.options = options;
+  }
+
+  /** Splits a plan without exchanges (as the planner's translator produces it) into stages. */
+  public static DistributedPlan split(PlanNode plan, PlannerOptions options) {
+    return new StageSplitter(options).run(plan);
+  }
+
+  /**
+   * A fragment being built for one stage: its plan, its distribution (decided by its leaves), the
+   * stages it reads and, once registered, its output partitioning.
+   */
+  private static final class Piece {
+    PlanNode fragment;
+    Distribution distribution;
+    OutputPartitioning output;
+    final List<Integer> children = new ArrayList<>();
+
+    void distribute(Distribution required) {
+      if (distribution != null && distribution != required) {
+        throw new IllegalStateException(
+            "stage fragment mixes " + distribution + " and " + required + " inputs");
+      }
+      distribution = required;
+    }
+  }
+
+  private DistributedPlan run(PlanNode plan) {
+    Piece root = detached(plan);
+    if (root.distribution != Distribution.SINGLE) {
+      int child = register(root, OutputPartitioning.GATHER);
+      Piece gather = new Piece();
+      gather.fragment = new PlanNode.RemoteSource(child, plan.outputColumns());
+      gather.distribution = Distribution.SINGLE;
+      gather.children.add(child);
+      root = gather;
+    }
+    root.output = OutputPartitioning.RESULT;
+    int rootId = stages.size();
+    stages.add(root);
+
+    int[] finalIds = new int[stages.size()];
+    List<Integer> order = new ArrayList<>();
+    number(rootId, finalIds, order);
+    List<StagePlan> plans = new ArrayList<>();
+    for (int provisional : order) {
+      Piece piece = stages.get(provisional);
+      List<Integer> children = new ArrayList<>();
+      for (int child : piece.children) {
+        children.add(finalIds[child]);
+      }
+      plans.add(
+          new StagePlan(
+              finalIds[provisional],
+              renumber(piece.fragment, finalIds),
+              piece.distribution,
+              piece.output,
+              children));
+    }
+    return new DistributedPlan(plans, plan.outputColumns());
+  }
+
+  private void number(int provisional, int[] finalIds, List<Integer> order) {
+    finalIds[provisional] = order.size();
+    order.add(provisional);
+    for (int child : stages.get(provisional).children) {
+      number(child, finalIds, order);
+    }
+  }
+
+  /** Builds {@code node} as the top of a stage of its own (not yet registered). */
+  private Piece detached(PlanNode node) {
+    Piece piece = new Piece();
+    piece.fragment = visit(node, piece);
+    if (piece.distribution == null) {
+      piece.distribution = Distribution.SINGLE;
+    }
+    return piece;
+  }
+
+  private int register(Piece piece, OutputPartitioning output) {
+    piece.output = output;
+    stages.add(piece);
+    return stages.size() - 1;
+  }
+
+  /** A child stage computing {@code node}, read in {@code parent} through a RemoteSource. */
+  private PlanNode.RemoteSource exchange(PlanNode node, OutputPartitioning output, Piece parent) {
+    return remote(detached(node), output, parent);
+  }
+
+  private PlanNode.RemoteSource remote(Piece child, OutputPartitioning output, Piece parent) {
+    int id = register(child, output);
+    parent.children.add(id);
+    return new PlanNode.RemoteSource(id, child.fragment.outputColumns());
+  }
+
+  /** Rewrites {@code node} for the stage {@code piece}, cutting new stages below exchanges. */
+  private PlanNode visit(PlanNode node, Piece piece) {
+    if (node instanceof PlanNode.Scan) {
+      piece.distribute(Distribution.SOURCE);
+      return node;
+    }
+    if (node instanceof PlanNode.Values) {
+      piece.distribute(Distribution.SINGLE);
+      return node;
+    }
+    if (node instanceof PlanNode.Filter filter) {
+      return new PlanNode.Filter(visit(filter.source(), piece), filter.predicate());
+    }
+    if (node instanceof PlanNode.Project project) {
+      return new PlanNode.Project(
+          visit(project.source(), piece), project.expressions(), project.names());
+    }
+    if (node instanceof PlanNode.Aggregate aggregate) {
+      return aggregate(aggregate, piece);
+    }
+    if (node instanceof PlanNode.Join join) {
+      return join(join, piece);
+    }
+    if (node instanceof PlanNode.Sort sort) {
+      return sort(sort, piece);
+    }
+    if (node instanceof PlanNode.Limit limit) {
+      return limit(limit, piece);
+    }
+    throw new IllegalArgumentException("unexpected node before stage splitting: " + node);
+  }
+
+  private PlanNode aggregate(PlanNode.Aggregate aggregate, Piece piece) {
+    if (aggregate.step() != AggregateStep.SINGLE) {
+      throw new IllegalArgumentException("expected a SINGLE aggregation, got " + aggregate.step());
+    }
+    boolean distinct = false;
+    for (AggregateCall call : aggregate.aggregates()) {
+      distinct |= call.distinct();
+    }
+    if (distinct) {
+      // A distinct count cannot be merged from partial counts: aggregate everything in one task.
+      PlanNode.RemoteSource gathered =
+          exchange(aggregate.source(), OutputPartitioning.GATHER, piece);
+      piece.distribute(Distribution.SINGLE);
+      return new PlanNode.Aggregate(
+          gathered,
+          aggregate.groupKeys(),
+          aggregate.aggregates(),
+          AggregateStep.SINGLE,
+          aggregate.outputColumns());
+    }
+
+    int keyCount = aggregate.groupKeys().size();
+    List<Column> sourceColumns = aggregate.source().outputColumns();
+    List<Column> partialColumns = new ArrayList<>(aggregate.outputColumns().subList(0, keyCount));
+    List<AggregateCall> finalCalls = new ArrayList<>();
+    List<Integer> finalKeys = new ArrayList<>();
+    for (int i = 0; i < keyCount; i++) {
+      finalKeys.add(i);
+    }
+    for (AggregateCall call : aggregate.aggregates()) {
+      int first = partialColumns.size();
+      switch (call.function()) {
+        case AVG:
+          SqlType input = sourceColumns.get(call.argument()).type();
+          SqlType sum =
+              input.kind() == SqlType.Kind.DECIMAL
+                  ? SqlType.decimal(38, input.scale())
+                  : SqlType.DOUBLE;
+          partialColumns.add(new Column(call.name() + "$sum", sum));
+          partialColumns.add(new Column(call.name() + "$count", SqlType.BIGINT));
+          break;
+        case COUNT:
+        case COUNT_STAR:
+          partialColumns.add(new Column(call.name(), SqlType.BIGINT));
+          break;
+        case SUM:
+        case MIN:
+        case MAX:
+          partialColumns.add(new Column(call.name(), call.resultType()));
+          break;
+      }
+      // FINAL adds up partial counts alike for COUNT and COUNT(*), so both merge as COUNT.
+      AggregateFunction merge =
+          call.function() == AggregateFunction.COUNT_STAR
+              ? AggregateFunction.COUNT
+              : call.function();
+      finalCalls.add(new AggregateCall(merge, first, false, call.resultType(), call.name()));
+    }
+    Piece input = detached(aggregate.source());
+    input.fragment =
+        new PlanNode.Aggregate(
+            input.fragment,
+            aggregate.groupKeys(),
+            aggregate.aggregates(),
+            AggregateStep.PARTIAL,
+            partialColumns);
+    OutputPartitioning output =
+        keyCount == 0 ? OutputPartitioning.GATHER : OutputPartitioning.hash(finalKeys);
+    PlanNode.RemoteSource partials = remote(input, output, piece);
+    piece.distribute(keyCount == 0 ? Distribution.SINGLE : Distribution.HASH);
+    return new PlanNode.Aggregate(
+        partials, finalKeys, finalCalls, AggregateStep.FINAL, aggregate.outputColumns());
+  }
+
+  private PlanNode join(PlanNode.Join join, Piece piece) {
+    if (options.broadcastThresholdBytes() > 0
+        && scannedBytes(join.build()) < options.broadcastThresholdBytes()) {
+      PlanNode probe = visit(join.probe(), piece);
+      PlanNode.RemoteSource build = exchange(join.build(), OutputPartitioning.BROADCAST, piece);
+      return new PlanNode.Join(
+          join.type(), probe, build, join.probeKeys(), join.buildKeys(), join.residual());
+    }
+    PlanNode.RemoteSource probe =
+        exchange(join.probe(), OutputPartitioning.hash(join.probeKeys()), piece);
+    PlanNode.RemoteSource build =
+        exchange(join.build(), OutputPartitioning.hash(join.buildKeys()), piece);
+    piece.distribute(Distribution.HASH);
+    return new PlanNode.Join(
+        join.type(), probe, build, join.probeKeys(), join.buildKeys(), join.residual());
+  }
+
+  /**
+   * A sort runs in one task. If its input is not already there, the input's stage GATHERs into this
+   * one, keeping only its own first {@code limit} rows first when there is a limit.
+   */
+  private PlanNode sort(PlanNode.Sort sort, Piece piece) {
+    Piece input = detached(sort.source());
+    PlanNode source;
+    if (input.distribution == Distribution.SINGLE) {
+      source = absorb(input, piece);
+    } else {
+      if (sort.limit() >= 0) {
+        input.fragment = new PlanNode.Sort(input.fragment, sort.keys(), sort.limit());
+      }
+      source = remote(input, OutputPartitioning.GATHER, piece);
+    }
+    piece.distribute(Distribution.SINGLE);
+    return new PlanNode.Sort(source, sort.keys(), sort.limit());
+  }
+
+  /** Like {@link #sort}: the input's tasks each pass on at most {@code offset + count} rows. */
+  private PlanNode limit(PlanNode.Limit limit, Piece piece) {
+    Piece input = detached(limit.source());
+    PlanNode source;
+    if (input.distribution == Distribution.SINGLE) {
+      source = absorb(input, piece);
+    } else {
+      long rows =
+          limit.count() > Long.MAX_VALUE - limit.offset()
+              ? Long.MAX_VALUE
+              : limit.offset() + limit.count();
+      input.fragment = new PlanNode.Limit(input.fragment, 0, rows);
+      source = remote(input, OutputPartitioning.GATHER, piece);
+    }
+    piece.distribute(Distribution.SINGLE);
+    return new PlanNode.Limit(source, limit.offset(), limit.count());
+  }
+
+  /** Makes a SINGLE fragment part of {@code piece} instead of a stage of its own. */
+  private static PlanNode absorb(Piece input, Piece piece) {
+    piece.children.addAll(input.children);
+    return input.fragment;
+  }
+
+  private static long scannedBytes(PlanNode node) {
+    if (node instanceof PlanNode.Scan scan) {
+      long bytes = 0;
+      for (PlanNode.ScanFile file : scan.files()) {
+        bytes += file.file().size();
+      }
+      return bytes;
+    }
+    long bytes = 0;
+    for (PlanNode source : node.sources()) {
+      bytes += scannedBytes(source);
+    }
+    return bytes;
+  }
+
+  /** Replaces provisional stage ids in RemoteSources by final ones. */
+  private static PlanNode renumber(PlanNode node, int[] finalIds) {
+    if (node instanceof PlanNode.RemoteSource remote) {
+      return new PlanNode.RemoteSource(finalIds[remote.sourceStage()], remote.outputColumns());
+    }
+    if (node instanceof PlanNode.Filter filter) {
+      return new PlanNode.Filter(renumber(filter.source(), finalIds), filter.predicate());
+    }
+    if (node instanceof PlanNode.Project project) {
+      return new PlanNode.Project(
+          renumber(project.source(), finalIds), project.expressions(), project.names());
+    }
+    if (node instanceof PlanNode.Aggregate aggregate) {
+      return new PlanNode.Aggregate(
+          renumber(aggregate.source(), finalIds),
+          aggregate.groupKeys(),
+          aggregate.aggregates(),
+          aggregate.step(),
+          aggregate.outputColumns());
+    }
+    if (node instanceof PlanNode.Join join) {
+      return new PlanNode.Join(
+          join.type(),
+          renumber(join.probe(), finalIds),
+          renumber(join.build(), finalIds),
+          join.probeKeys(),
+          join.buildKeys(),
+          join.residual());
+    }
+    if (node instanceof PlanNode.Sort sort) {
+      return new PlanNode.Sort(renumber(sort.source(), finalIds), sort.keys(), sort.limit());
+    }
+    if (node instanceof PlanNode.Limit limit) {
+      return new PlanNode.Limit(renumber(limit.source(), finalIds), limit.offset(), limit.count());
+    }
+    return node;
+  }
+}
