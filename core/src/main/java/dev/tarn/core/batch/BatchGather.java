@@ -1,0 +1,296 @@
+package dev.tarn.core.batch;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.BaseVariableWidthVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.BitVectorHelper;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.util.TransferPair;
+
+/**
+ * Copies rows between vectors with type-specialized loops: what filter, join, sort and exchange use
+ * to build output batches. Every method returns new vectors (owned by the caller) allocated from
+ * the allocator given, and never closes its inputs.
+ *
+ * <p>Row index arrays may hold {@code -1}, which yields NULL (a LEFT join's unmatched rows).
+ */
+public final class BatchGather {
+  private BatchGather() {}
+
+  /** A batch of the {@code count} rows {@code rows[0..count)} of {@code input}. */
+  public static Batch gather(Batch input, int[] rows, int count, BufferAllocator allocator) {
+    List<FieldVector> out = new ArrayList<>(input.columnCount());
+    try {
+      for (int c = 0; c < input.columnCount(); c++) {
+        out.add(gather(input.vector(c), rows, count, allocator));
+      }
+    } catch (RuntimeException e) {
+      closeAll(out);
+      throw e;
+    }
+    return Batch.of(out, count);
+  }
+
+  /** A vector of the {@code count} rows {@code rows[0..count)} of {@code source}. */
+  public static FieldVector gather(
+      FieldVector source, int[] rows, int count, BufferAllocator allocator) {
+    FieldVector target = source.getField().createVector(allocator);
+    try {
+      if (source instanceof BitVector bits) {
+        BitVector out = (BitVector) target;
+        out.allocateNew(count);
+        for (int i = 0; i < count; i++) {
+          int r = rows[i];
+          if (r < 0 || bits.isNull(r)) {
+            out.setNull(i);
+          } else {
+            out.set(i, bits.get(r));
+          }
+        }
+      } else if (source instanceof BaseFixedWidthVector fixed) {
+        gatherFixed(fixed, (BaseFixedWidthVector) target, rows, count);
+      } else if (source instanceof BaseVariableWidthVector variable) {
+        gatherVariable(variable, (BaseVariableWidthVector) target, rows, count);
+      } else {
+        target.allocateNew();
+        for (int i = 0; i < count; i++) {
+          if (rows[i] < 0) {
+            target.setNull(i);
+          } else {
+            target.copyFromSafe(rows[i], i, source);
+          }
+        }
+      }
+      target.setValueCount(count);
+      return target;
+    } catch (RuntimeException e) {
+      target.close();
+      throw e;
+    }
+  }
+
+  private static void gatherFixed(
+      BaseFixedWidthVector source, BaseFixedWidthVector target, int[] rows, int count) {
+    target.allocateNew(count);
+    int width = source.getTypeWidth();
+    ArrowBuf from = source.getDataBuffer();
+    ArrowBuf to = target.getDataBuffer();
+    ArrowBuf fromValid = source.getValidityBuffer();
+    ArrowBuf toValid = target.getValidityBuffer();
+    boolean noNulls = source.getNullCount() == 0;
+    switch (width) {
+      case 8:
+        for (int i = 0; i < count; i++) {
+          int r = rows[i];
+          if (r >= 0 && (noNulls || BitVectorHelper.get(fromValid, r) != 0)) {
+            to.setLong((long) i * 8, from.getLong((long) r * 8));
+            BitVectorHelper.setBit(toValid, i);
+          }
+        }
+        break;
+      case 4:
+        for (int i = 0; i < count; i++) {
+          int r = rows[i];
+          if (r >= 0 && (noNulls || BitVectorHelper.get(fromValid, r) != 0)) {
+            to.setInt((long) i * 4, from.getInt((long) r * 4));
+            BitVectorHelper.setBit(toValid, i);
+          }
+        }
+        break;
+      default:
+        for (int i = 0; i < count; i++) {
+          int r = rows[i];
+          if (r >= 0 && (noNulls || BitVectorHelper.get(fromValid, r) != 0)) {
+            to.setBytes((long) i * width, from, (long) r * width, width);
+            BitVectorHelper.setBit(toValid, i);
+          }
+        }
+        break;
+    }
+  }
+
+  private static void gatherVariable(
+      BaseVariableWidthVector source, BaseVariableWidthVector target, int[] rows, int count) {
+    ArrowBuf fromOffsets = source.getOffsetBuffer();
+    ArrowBuf fromValid = source.getValidityBuffer();
+    long bytes = 0;
+    for (int i = 0; i < count; i++) {
+      int r = rows[i];
+      if (r >= 0) {
+        bytes += fromOffsets.getInt((long) (r + 1) * 4) - fromOffsets.getInt((long) r * 4);
+      }
+    }
+    target.allocateNew(Math.max(bytes, 1), count);
+    ArrowBuf from = source.getDataBuffer();
+    ArrowBuf to = target.getDataBuffer();
+    ArrowBuf toOffsets = target.getOffsetBuffer();
+    ArrowBuf toValid = target.getValidityBuffer();
+    int offset = 0;
+    toOffsets.setInt(0, 0);
+    for (int i = 0; i < count; i++) {
+      int r = rows[i];
+      if (r >= 0 && BitVectorHelper.get(fromValid, r) != 0) {
+        int start = fromOffsets.getInt((long) r * 4);
+        int length = fromOffsets.getInt((long) (r + 1) * 4) - start;
+        to.setBytes(offset, from, start, length);
+        offset += length;
+        BitVectorHelper.setBit(toValid, i);
+      }
+      toOffsets.setInt((long) (i + 1) * 4, offset);
+    }
+    target.setLastSet(count - 1);
+  }
+
+  /** One batch holding the rows of all {@code inputs} in order (which must share columns). */
+  public static Batch concat(List<Batch> inputs, BufferAllocator allocator) {
+    if (inputs.isEmpty()) {
+      throw new IllegalArgumentException("concat needs at least one batch");
+    }
+    int total = 0;
+    for (Batch b : inputs) {
+      total += b.rowCount();
+    }
+    int columns = inputs.get(0).columnCount();
+    List<FieldVector> out = new ArrayList<>(columns);
+    try {
+      for (int c = 0; c < columns; c++) {
+        out.add(concatColumn(inputs, c, total, allocator));
+      }
+    } catch (RuntimeException e) {
+      closeAll(out);
+      throw e;
+    }
+    return Batch.of(out, total);
+  }
+
+  private static FieldVector concatColumn(
+      List<Batch> inputs, int column, int total, BufferAllocator allocator) {
+    FieldVector first = inputs.get(0).vector(column);
+    FieldVector target = first.getField().createVector(allocator);
+    try {
+      if (first instanceof BitVector) {
+        BitVector out = (BitVector) target;
+        out.allocateNew(total);
+        int at = 0;
+        for (Batch b : inputs) {
+          BitVector in = (BitVector) b.vector(column);
+          int n = b.rowCount();
+          for (int r = 0; r < n; r++, at++) {
+            if (!in.isNull(r)) {
+              out.set(at, in.get(r));
+            }
+          }
+        }
+      } else if (first instanceof BaseFixedWidthVector) {
+        BaseFixedWidthVector out = (BaseFixedWidthVector) target;
+        out.allocateNew(total);
+        int width = out.getTypeWidth();
+        int at = 0;
+        for (Batch b : inputs) {
+          BaseFixedWidthVector in = (BaseFixedWidthVector) b.vector(column);
+          int n = b.rowCount();
+          out.getDataBuffer().setBytes((long) at * width, in.getDataBuffer(), 0, (long) n * width);
+          copyValidity(in.getValidityBuffer(), out.getValidityBuffer(), n, at);
+          at += n;
+        }
+      } else if (first instanceof BaseVariableWidthVector) {
+        BaseVariableWidthVector out = (BaseVariableWidthVector) target;
+        long bytes = 0;
+        for (Batch b : inputs) {
+          BaseVariableWidthVector in = (BaseVariableWidthVector) b.vector(column);
+          bytes += in.getOffsetBuffer().getInt((long) b.rowCount() * 4);
+        }
+        out.allocateNew(Math.max(bytes, 1), total);
+        int at = 0;
+        int offset = 0;
+        out.getOffsetBuffer().setInt(0, 0);
+        for (Batch b : inputs) {
+          BaseVariableWidthVector in = (BaseVariableWidthVector) b.vector(column);
+          int n = b.rowCount();
+          ArrowBuf inOffsets = in.getOffsetBuffer();
+          int length = n == 0 ? 0 : inOffsets.getInt((long) n * 4);
+          out.getDataBuffer().setBytes(offset, in.getDataBuffer(), 0, length);
+          for (int r = 0; r < n; r++) {
+            out.getOffsetBuffer()
+                .setInt((long) (at + r + 1) * 4, offset + inOffsets.getInt((long) (r + 1) * 4));
+          }
+          copyValidity(in.getValidityBuffer(), out.getValidityBuffer(), n, at);
+          offset += length;
+          at += n;
+        }
+        out.setLastSet(total - 1);
+      } else {
+        target.allocateNew();
+        int at = 0;
+        for (Batch b : inputs) {
+          for (int r = 0; r < b.rowCount(); r++, at++) {
+            target.copyFromSafe(r, at, b.vector(column));
+          }
+        }
+      }
+      target.setValueCount(total);
+      return target;
+    } catch (RuntimeException e) {
+      target.close();
+      throw e;
+    }
+  }
+
+  private static void copyValidity(ArrowBuf from, ArrowBuf to, int n, int at) {
+    for (int r = 0; r < n; r++) {
+      if (BitVectorHelper.get(from, r) != 0) {
+        BitVectorHelper.setBit(to, at + r);
+      }
+    }
+  }
+
+  /**
+   * A batch sharing the buffers of rows {@code [start, start + length)} of {@code input} (no copy:
+   * Arrow's split-and-transfer slices with reference counts). {@code input} stays valid and owned
+   * by the caller.
+   */
+  public static Batch slice(Batch input, int start, int length, BufferAllocator allocator) {
+    List<FieldVector> out = new ArrayList<>(input.columnCount());
+    try {
+      for (int c = 0; c < input.columnCount(); c++) {
+        TransferPair pair = input.vector(c).getTransferPair(allocator);
+        pair.splitAndTransfer(start, length);
+        out.add((FieldVector) pair.getTo());
+      }
+    } catch (RuntimeException e) {
+      closeAll(out);
+      throw e;
+    }
+    return Batch.of(out, length);
+  }
+
+  /**
+   * A batch of columns {@code [from, to)} of {@code input}, sharing their buffers (zero-copy);
+   * {@code input} stays valid and owned by the caller.
+   */
+  public static Batch columns(Batch input, int from, int to, BufferAllocator allocator) {
+    List<FieldVector> out = new ArrayList<>(to - from);
+    try {
+      for (int c = from; c < to; c++) {
+        TransferPair pair = input.vector(c).getTransferPair(allocator);
+        pair.splitAndTransfer(0, input.rowCount());
+        out.add((FieldVector) pair.getTo());
+      }
+    } catch (RuntimeException e) {
+      closeAll(out);
+      throw e;
+    }
+    return Batch.of(out, input.rowCount());
+  }
+
+  /** Closes vectors that were not (yet) handed to a batch. */
+  public static void closeAll(List<? extends FieldVector> vectors) {
+    for (FieldVector v : vectors) {
+      v.close();
+    }
+  }
+}

@@ -1,0 +1,681 @@
+package dev.tarn.operators.expr;
+
+import dev.tarn.core.batch.Batch;
+import dev.tarn.core.batch.BatchGather;
+import dev.tarn.core.error.ErrorCode;
+import dev.tarn.core.error.TarnException;
+import dev.tarn.core.expr.Expr;
+import dev.tarn.core.expr.Expr.Operator;
+import dev.tarn.core.meta.Column;
+import dev.tarn.core.type.SqlType;
+import dev.tarn.core.type.SqlType.Kind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.util.TransferPair;
+
+/**
+ * An {@link Expr} compiled for vectorized evaluation over whole batches.
+ *
+ * <p>Compilation checks every operator against its argument types once (unsupported combinations
+ * are NOT_SUPPORTED errors here, not at run time) and builds a tree of nodes. Evaluation walks the
+ * tree once per batch, node by node: each node turns its children's {@link Lane}s into its own lane
+ * with one type-specialized loop. Nothing dispatches per row.
+ *
+ * <pre>
+ *   price * (1 - discount) > 100
+ *     GREATER_THAN ── MULTIPLY ── $0 (read once into a lane)
+ *          │              └── SUBTRACT ── 1, $1
+ *          └── 100
+ * </pre>
+ *
+ * <p>Ownership: {@link #evaluate} returns a new vector the caller owns and must close; the input
+ * batch stays owned by the caller. Intermediate lanes are plain Java arrays, so an error part way
+ * (division by zero) leaves no Arrow memory behind.
+ *
+ * <p>Semantics to know: CASE evaluates a branch only over the rows that take it (so {@code CASE
+ * WHEN b <> 0 THEN a / b END} never divides by zero); AND, OR and COALESCE evaluate all their
+ * arguments over all rows.
+ */
+public final class ExpressionEvaluator {
+  private final Expr expr;
+  private final Node root;
+
+  private ExpressionEvaluator(Expr expr, Node root) {
+    this.expr = expr;
+    this.root = root;
+  }
+
+  /**
+   * Compiles {@code expr} over input batches with {@code inputColumns}.
+   *
+   * @throws TarnException NOT_SUPPORTED naming the operator and types it cannot evaluate
+   */
+  public static ExpressionEvaluator compile(Expr expr, List<Column> inputColumns) {
+    Objects.requireNonNull(expr, "expr");
+    Objects.requireNonNull(inputColumns, "inputColumns");
+    return new ExpressionEvaluator(expr, new Compiler(inputColumns).compile(expr));
+  }
+
+  public Expr expr() {
+    return expr;
+  }
+
+  public SqlType type() {
+    return root.type;
+  }
+
+  /**
+   * The expression's value for every row of {@code input}, as a new vector (allocated from {@code
+   * allocator}, owned by the caller). A bare column reference is a zero-copy slice of the input
+   * vector.
+   */
+  public FieldVector evaluate(Batch input, BufferAllocator allocator, String name) {
+    if (root instanceof ColumnNode column) {
+      FieldVector source = input.vector(column.index);
+      TransferPair pair = source.getTransferPair(name, allocator);
+      pair.splitAndTransfer(0, input.rowCount());
+      return (FieldVector) pair.getTo();
+    }
+    return Lanes.write(root.eval(input, allocator), name, allocator);
+  }
+
+  /** The expression's value as a lane (no Arrow memory is retained). */
+  public Lane evaluateLane(Batch input, BufferAllocator allocator) {
+    return root.eval(input, allocator);
+  }
+
+  /**
+   * The rows (ascending) for which a boolean expression is TRUE; NULL and FALSE rows are left out.
+   * {@code allocator} only serves temporary sub-batches (CASE) and holds nothing afterwards.
+   */
+  public int[] select(Batch input, BufferAllocator allocator) {
+    if (root.type.kind() != Kind.BOOLEAN) {
+      throw new IllegalStateException("select needs a boolean expression, got " + root.type);
+    }
+    Lane.Bools lane = (Lane.Bools) root.eval(input, allocator);
+    int n = lane.size;
+    int[] rows = new int[n];
+    int count = 0;
+    boolean[] values = lane.values;
+    boolean[] nulls = lane.nulls;
+    if (nulls == null) {
+      for (int i = 0; i < n; i++) {
+        if (values[i]) {
+          rows[count++] = i;
+        }
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        if (values[i] && !nulls[i]) {
+          rows[count++] = i;
+        }
+      }
+    }
+    return count == n ? rows : java.util.Arrays.copyOf(rows, count);
+  }
+
+  @Override
+  public String toString() {
+    return expr.toString();
+  }
+
+  /** A compiled expression node. */
+  private abstract static class Node {
+    final SqlType type;
+
+    Node(SqlType type) {
+      this.type = type;
+    }
+
+    abstract Lane eval(Batch input, BufferAllocator allocator);
+
+    /** Whether evaluating may raise an error for some row values (to decide CASE laziness). */
+    abstract boolean mayFail();
+  }
+
+  private static final class ColumnNode extends Node {
+    final int index;
+
+    ColumnNode(int index, SqlType type) {
+      super(type);
+      this.index = index;
+    }
+
+    @Override
+    Lane eval(Batch input, BufferAllocator allocator) {
+      return Lanes.read(input.vector(index), type, input.rowCount());
+    }
+
+    @Override
+    boolean mayFail() {
+      return false;
+    }
+  }
+
+  private static final class LiteralNode extends Node {
+    final Object value;
+
+    LiteralNode(Object value, SqlType type) {
+      super(type);
+      this.value = value;
+    }
+
+    @Override
+    Lane eval(Batch input, BufferAllocator allocator) {
+      return Lanes.constant(value, type, input.rowCount());
+    }
+
+    @Override
+    boolean mayFail() {
+      return false;
+    }
+  }
+
+  private static final class CallNode extends Node {
+    final Operator op;
+    final Node[] args;
+    final LikeMatcher like;
+
+    CallNode(Operator op, Node[] args, SqlType type, LikeMatcher like) {
+      super(type);
+      this.op = op;
+      this.args = args;
+      this.like = like;
+    }
+
+    @Override
+    boolean mayFail() {
+      if (op == Operator.DIVIDE || op == Operator.MODULO || op == Operator.CAST) {
+        return true;
+      }
+      for (Node arg : args) {
+        if (arg.mayFail()) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
+    Lane eval(Batch input, BufferAllocator allocator) {
+      switch (op) {
+        case ADD:
+        case SUBTRACT:
+        case MULTIPLY:
+        case DIVIDE:
+        case MODULO:
+          return Arithmetic.binary(
+              op, args[0].eval(input, allocator), args[1].eval(input, allocator), type);
+        case NEGATE:
+          return Arithmetic.negate(args[0].eval(input, allocator), type);
+        case EQUAL:
+        case NOT_EQUAL:
+        case LESS_THAN:
+        case LESS_THAN_OR_EQUAL:
+        case GREATER_THAN:
+        case GREATER_THAN_OR_EQUAL:
+        case IS_DISTINCT_FROM:
+        case IS_NOT_DISTINCT_FROM:
+          return Comparison.compare(
+              op, args[0].eval(input, allocator), args[1].eval(input, allocator));
+        case AND:
+        case OR:
+          return logic(op == Operator.AND, input, allocator);
+        case NOT:
+          {
+            Lane.Bools in = (Lane.Bools) args[0].eval(input, allocator);
+            boolean[] out = new boolean[in.size];
+            for (int i = 0; i < out.length; i++) {
+              out[i] = !in.values[i];
+            }
+            return new Lane.Bools(out, in.nulls);
+          }
+        case IS_NULL:
+        case IS_NOT_NULL:
+          {
+            Lane in = args[0].eval(input, allocator);
+            boolean[] out = new boolean[in.size];
+            boolean want = op == Operator.IS_NULL;
+            for (int i = 0; i < out.length; i++) {
+              out[i] = in.isNull(i) == want;
+            }
+            return new Lane.Bools(out, null);
+          }
+        case IS_TRUE:
+        case IS_FALSE:
+          {
+            Lane.Bools in = (Lane.Bools) args[0].eval(input, allocator);
+            boolean[] out = new boolean[in.size];
+            boolean want = op == Operator.IS_TRUE;
+            for (int i = 0; i < out.length; i++) {
+              out[i] = !in.isNull(i) && in.values[i] == want;
+            }
+            return new Lane.Bools(out, null);
+          }
+        case CAST:
+          return Casts.cast(args[0].eval(input, allocator), type);
+        case LIKE:
+          return like.match((Lane.Strings) args[0].eval(input, allocator));
+        case IN:
+          throw new AssertionError("IN is rewritten to OR at compile time");
+        case CASE:
+          return caseWhen(input, allocator);
+        case COALESCE:
+          {
+            Lane[] lanes = new Lane[args.length];
+            for (int k = 0; k < args.length; k++) {
+              lanes[k] = args[k].eval(input, allocator);
+            }
+            int n = input.rowCount();
+            int[] choice = new int[n];
+            for (int i = 0; i < n; i++) {
+              choice[i] = -1;
+              for (int k = 0; k < lanes.length; k++) {
+                if (!lanes[k].isNull(i)) {
+                  choice[i] = k;
+                  break;
+                }
+              }
+            }
+            return Lanes.choose(type, lanes, choice, null);
+          }
+        case LOWER:
+        case UPPER:
+          return Functions.changeCase(
+              (Lane.Strings) args[0].eval(input, allocator), op == Operator.UPPER);
+        case SUBSTRING:
+          return Functions.substring(
+              (Lane.Strings) args[0].eval(input, allocator),
+              (Lane.Longs) args[1].eval(input, allocator),
+              args.length > 2 ? (Lane.Longs) args[2].eval(input, allocator) : null);
+        case CONCAT:
+          {
+            Lane.Strings[] lanes = new Lane.Strings[args.length];
+            for (int k = 0; k < args.length; k++) {
+              lanes[k] = (Lane.Strings) args[k].eval(input, allocator);
+            }
+            return Functions.concat(lanes, type);
+          }
+        case LENGTH:
+          return Casts.cast(Functions.length((Lane.Strings) args[0].eval(input, allocator)), type);
+        case TRIM:
+          return Functions.trim((Lane.Strings) args[0].eval(input, allocator));
+        case EXTRACT_YEAR:
+        case EXTRACT_MONTH:
+        case EXTRACT_DAY:
+          return Casts.cast(
+              Functions.extract(op, (Lane.Longs) args[0].eval(input, allocator)), type);
+        case ABS:
+        case ROUND:
+        case FLOOR:
+        case CEIL:
+          return Functions.math(
+              op,
+              args[0].eval(input, allocator),
+              args.length > 1 ? (Lane.Longs) args[1].eval(input, allocator) : null,
+              type);
+      }
+      throw new AssertionError(op);
+    }
+
+    /** AND / OR with SQL three-valued logic. */
+    private Lane logic(boolean and, Batch input, BufferAllocator allocator) {
+      int n = input.rowCount();
+      boolean[] out = new boolean[n];
+      boolean[] nulls = new boolean[n];
+      // AND starts TRUE and is decided by any FALSE; OR starts FALSE and is decided by any TRUE.
+      java.util.Arrays.fill(out, and);
+      for (Node arg : args) {
+        Lane.Bools lane = (Lane.Bools) arg.eval(input, allocator);
+        boolean[] v = lane.values;
+        boolean[] vn = lane.nulls;
+        for (int i = 0; i < n; i++) {
+          if (vn != null && vn[i]) {
+            nulls[i] = true;
+          } else if (v[i] != and) {
+            out[i] = !and;
+          }
+        }
+      }
+      boolean anyNull = false;
+      for (int i = 0; i < n; i++) {
+        // A decided row (FALSE for AND, TRUE for OR) is not NULL even if another argument was.
+        if (nulls[i] && out[i] != and) {
+          nulls[i] = false;
+        }
+        anyNull |= nulls[i];
+      }
+      return new Lane.Bools(out, anyNull ? nulls : null);
+    }
+
+    /** CASE: conditions over all rows in order, each branch only over the rows that take it. */
+    private Lane caseWhen(Batch input, BufferAllocator allocator) {
+      int n = input.rowCount();
+      int branches = args.length / 2;
+      int[] choice = new int[n];
+      java.util.Arrays.fill(choice, -1);
+      int undecided = n;
+      for (int b = 0; b < branches && undecided > 0; b++) {
+        Lane.Bools when = (Lane.Bools) args[2 * b].eval(input, allocator);
+        for (int i = 0; i < n; i++) {
+          if (choice[i] < 0 && when.values[i] && !when.isNull(i)) {
+            choice[i] = b;
+            undecided--;
+          }
+        }
+      }
+      for (int i = 0; i < n; i++) {
+        if (choice[i] < 0) {
+          choice[i] = branches;
+        }
+      }
+      Lane[] lanes = new Lane[branches + 1];
+      int[] sourceRows = null;
+      int[] counts = new int[branches + 1];
+      for (int i = 0; i < n; i++) {
+        counts[choice[i]]++;
+      }
+      for (int b = 0; b <= branches; b++) {
+        Node value = args[b == branches ? args.length - 1 : 2 * b + 1];
+        if (counts[b] == 0) {
+          lanes[b] = Lanes.constant(null, value.type, n);
+          continue;
+        }
+        if (counts[b] == n || !value.mayFail()) {
+          lanes[b] = value.eval(input, allocator);
+          continue;
+        }
+        if (sourceRows == null) {
+          // Rows of branches evaluated over the whole batch are read at their own index.
+          sourceRows = new int[n];
+          for (int i = 0; i < n; i++) {
+            sourceRows[i] = i;
+          }
+        }
+        int[] rows = new int[counts[b]];
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+          if (choice[i] == b) {
+            sourceRows[i] = k;
+            rows[k++] = i;
+          }
+        }
+        try (Batch subset = BatchGather.gather(input, rows, k, allocator)) {
+          lanes[b] = value.eval(subset, allocator);
+        }
+      }
+      return Lanes.choose(type, lanes, choice, sourceRows);
+    }
+  }
+
+  /** Turns Expr trees into nodes, checking types. */
+  private static final class Compiler {
+    private final List<Column> columns;
+
+    Compiler(List<Column> columns) {
+      this.columns = columns;
+    }
+
+    Node compile(Expr expr) {
+      if (expr instanceof Expr.ColumnRef ref) {
+        if (ref.index() >= columns.size()) {
+          throw new TarnException(
+              ErrorCode.INTERNAL_ERROR,
+              "column $" + ref.index() + " is outside the input's " + columns.size() + " columns");
+        }
+        SqlType actual = columns.get(ref.index()).type();
+        if (!actual.equals(ref.type())) {
+          throw new TarnException(
+              ErrorCode.INTERNAL_ERROR,
+              "column $"
+                  + ref.index()
+                  + " is "
+                  + actual
+                  + ", the expression expects "
+                  + ref.type());
+        }
+        return new ColumnNode(ref.index(), ref.type());
+      }
+      if (expr instanceof Expr.Literal literal) {
+        return new LiteralNode(literal.value(), literal.type());
+      }
+      Expr.Call call = (Expr.Call) expr;
+      Operator op = call.operator();
+      if (op == Operator.IN) {
+        return compile(rewriteIn(call));
+      }
+      List<Expr> argExprs = call.args();
+      Node[] args = new Node[argExprs.size()];
+      for (int i = 0; i < args.length; i++) {
+        args[i] = compile(argExprs.get(i));
+      }
+      SqlType type = call.type();
+      LikeMatcher like = null;
+      switch (op) {
+        case ADD:
+        case SUBTRACT:
+        case MULTIPLY:
+        case DIVIDE:
+        case MODULO:
+          arity(call, 2, 2);
+          requireNumeric(call, args[0].type, args[1].type, type);
+          if (type.kind() != Kind.DECIMAL
+              && !isFloating(type)
+              && (isFloating(args[0].type)
+                  || isFloating(args[1].type)
+                  || args[0].type.kind() == Kind.DECIMAL
+                  || args[1].type.kind() == Kind.DECIMAL)) {
+            throw unsupported(call);
+          }
+          if (type.kind() == Kind.DECIMAL
+              && (isFloating(args[0].type) || isFloating(args[1].type))) {
+            throw unsupported(call);
+          }
+          break;
+        case NEGATE:
+          arity(call, 1, 1);
+          requireNumeric(call, args[0].type, args[0].type, type);
+          break;
+        case EQUAL:
+        case NOT_EQUAL:
+        case LESS_THAN:
+        case LESS_THAN_OR_EQUAL:
+        case GREATER_THAN:
+        case GREATER_THAN_OR_EQUAL:
+        case IS_DISTINCT_FROM:
+        case IS_NOT_DISTINCT_FROM:
+          arity(call, 2, 2);
+          Comparison.domain(args[0].type, args[1].type);
+          requireBoolean(call, type);
+          break;
+        case AND:
+        case OR:
+          arity(call, 2, Integer.MAX_VALUE);
+          for (Node arg : args) {
+            requireBoolean(call, arg.type);
+          }
+          break;
+        case NOT:
+        case IS_TRUE:
+        case IS_FALSE:
+          arity(call, 1, 1);
+          requireBoolean(call, args[0].type);
+          break;
+        case IS_NULL:
+        case IS_NOT_NULL:
+          arity(call, 1, 1);
+          break;
+        case CAST:
+          arity(call, 1, 1);
+          Casts.check(args[0].type, type);
+          break;
+        case LIKE:
+          {
+            arity(call, 2, 3);
+            requireString(call, args[0].type);
+            if (!(argExprs.get(1) instanceof Expr.Literal pattern)
+                || (args.length > 2 && !(argExprs.get(2) instanceof Expr.Literal))) {
+              throw new TarnException(
+                  ErrorCode.NOT_SUPPORTED, "LIKE needs a constant pattern and escape: " + call);
+            }
+            if (pattern.value() == null) {
+              return new LiteralNode(null, SqlType.BOOLEAN);
+            }
+            Object escape = args.length > 2 ? ((Expr.Literal) argExprs.get(2)).value() : null;
+            like =
+                LikeMatcher.compile(
+                    pattern.value().toString(), escape == null ? null : escape.toString());
+            break;
+          }
+        case CASE:
+          if (args.length % 2 != 1) {
+            throw new TarnException(
+                ErrorCode.INTERNAL_ERROR, "CASE needs when/then pairs and an else: " + call);
+          }
+          for (int i = 0; i + 1 < args.length; i += 2) {
+            requireBoolean(call, args[i].type);
+            Casts.check(args[i + 1].type, type);
+          }
+          Casts.check(args[args.length - 1].type, type);
+          break;
+        case COALESCE:
+          arity(call, 1, Integer.MAX_VALUE);
+          for (Node arg : args) {
+            Casts.check(arg.type, type);
+          }
+          break;
+        case LOWER:
+        case UPPER:
+        case TRIM:
+          arity(call, 1, 1);
+          requireString(call, args[0].type);
+          break;
+        case LENGTH:
+          arity(call, 1, 1);
+          requireString(call, args[0].type);
+          requireInteger(call, type);
+          break;
+        case SUBSTRING:
+          arity(call, 2, 3);
+          requireString(call, args[0].type);
+          for (int i = 1; i < args.length; i++) {
+            if (args[i].type.kind() != Kind.BIGINT) {
+              args[i] = new CallNode(Operator.CAST, new Node[] {args[i]}, SqlType.BIGINT, null);
+              Casts.check(argExprs.get(i).type(), SqlType.BIGINT);
+            }
+          }
+          break;
+        case CONCAT:
+          arity(call, 1, Integer.MAX_VALUE);
+          for (int i = 0; i < args.length; i++) {
+            if (args[i].type.kind() != Kind.VARCHAR) {
+              Casts.check(args[i].type, SqlType.VARCHAR);
+              args[i] = new CallNode(Operator.CAST, new Node[] {args[i]}, SqlType.VARCHAR, null);
+            }
+          }
+          break;
+        case EXTRACT_YEAR:
+        case EXTRACT_MONTH:
+        case EXTRACT_DAY:
+          arity(call, 1, 1);
+          if (args[0].type.kind() != Kind.DATE && args[0].type.kind() != Kind.TIMESTAMP) {
+            throw unsupported(call);
+          }
+          requireInteger(call, type);
+          break;
+        case ABS:
+        case FLOOR:
+        case CEIL:
+        case ROUND:
+          arity(call, 1, op == Operator.ROUND ? 2 : 1);
+          requireNumeric(call, args[0].type, args[0].type, type);
+          if (args.length > 1 && args[1].type.kind() != Kind.BIGINT) {
+            Casts.check(args[1].type, SqlType.BIGINT);
+            args[1] = new CallNode(Operator.CAST, new Node[] {args[1]}, SqlType.BIGINT, null);
+          }
+          break;
+        case IN:
+          throw new AssertionError(op);
+      }
+      return new CallNode(op, args, type, like);
+    }
+
+    /** {@code x IN (a, b)} is {@code x = a OR x = b}, which has IN's three-valued semantics. */
+    private static Expr rewriteIn(Expr.Call call) {
+      if (call.args().size() < 2) {
+        throw new TarnException(
+            ErrorCode.INTERNAL_ERROR, "IN needs a value and candidates: " + call);
+      }
+      Expr value = call.args().get(0);
+      List<Expr> equals = new ArrayList<>();
+      for (int i = 1; i < call.args().size(); i++) {
+        equals.add(
+            new Expr.Call(Operator.EQUAL, List.of(value, call.args().get(i)), SqlType.BOOLEAN));
+      }
+      return equals.size() == 1
+          ? equals.get(0)
+          : new Expr.Call(Operator.OR, equals, SqlType.BOOLEAN);
+    }
+
+    private static boolean isFloating(SqlType t) {
+      return t.kind() == Kind.REAL || t.kind() == Kind.DOUBLE;
+    }
+
+    private static void arity(Expr.Call call, int min, int max) {
+      int n = call.args().size();
+      if (n < min || n > max) {
+        throw new TarnException(
+            ErrorCode.INTERNAL_ERROR,
+            call.operator() + " takes " + min + ".." + max + " arguments, got " + n);
+      }
+    }
+
+    private static void requireNumeric(Expr.Call call, SqlType a, SqlType b, SqlType result) {
+      if (!a.isNumeric() || !b.isNumeric() || !result.isNumeric()) {
+        throw unsupported(call);
+      }
+    }
+
+    private static void requireBoolean(Expr.Call call, SqlType t) {
+      if (t.kind() != Kind.BOOLEAN) {
+        throw unsupported(call);
+      }
+    }
+
+    private static void requireString(Expr.Call call, SqlType t) {
+      if (t.kind() != Kind.VARCHAR) {
+        throw unsupported(call);
+      }
+    }
+
+    private static void requireInteger(Expr.Call call, SqlType t) {
+      switch (t.kind()) {
+        case TINYINT:
+        case SMALLINT:
+        case INTEGER:
+        case BIGINT:
+          return;
+        default:
+          throw unsupported(call);
+      }
+    }
+
+    private static TarnException unsupported(Expr.Call call) {
+      StringBuilder types = new StringBuilder();
+      for (Expr arg : call.args()) {
+        types.append(types.length() == 0 ? "" : ", ").append(arg.type());
+      }
+      return new TarnException(
+          ErrorCode.NOT_SUPPORTED,
+          call.operator().name().toLowerCase(java.util.Locale.ROOT)
+              + "("
+              + types
+              + ") returning "
+              + call.type()
+              + " is not supported");
+    }
+  }
+}

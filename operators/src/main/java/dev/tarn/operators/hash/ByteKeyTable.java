@@ -1,0 +1,134 @@
+package dev.tarn.operators.hash;
+
+import java.util.Arrays;
+
+/**
+ * Dense ids for byte-string keys (encoded composite or varchar keys, see {@link KeyEncoder}). Keys
+ * are copied once into one growing arena; probing compares bytes in place, so looking up a row
+ * allocates nothing. Ids are assigned 0, 1, 2, ... in first-seen order.
+ */
+public final class ByteKeyTable {
+  private int[] slots;
+  private int mask;
+  private byte[] arena = new byte[1024];
+  private int arenaUsed;
+  private int[] keyStart = new int[64];
+  private int[] keyLength = new int[64];
+  private int[] keyHash = new int[64];
+  private int size;
+
+  public ByteKeyTable(int expected) {
+    int capacity = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
+    slots = new int[capacity];
+    Arrays.fill(slots, -1);
+    mask = capacity - 1;
+  }
+
+  public int size() {
+    return size;
+  }
+
+  /** Bytes held by keys and tables, for memory accounting. */
+  public long sizeInBytes() {
+    return arena.length + (long) slots.length * 4 + (long) keyStart.length * 12;
+  }
+
+  /** The id of {@code data[start, start + length)}, inserting it if absent. */
+  public int getOrInsert(byte[] data, int start, int length) {
+    int hash = hash(data, start, length);
+    int slot = hash & mask;
+    while (true) {
+      int id = slots[slot];
+      if (id < 0) {
+        return insert(slot, hash, data, start, length);
+      }
+      if (keyHash[id] == hash && equals(id, data, start, length)) {
+        return id;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  /** The id of the key, or -1. */
+  public int find(byte[] data, int start, int length) {
+    int hash = hash(data, start, length);
+    int slot = hash & mask;
+    while (true) {
+      int id = slots[slot];
+      if (id < 0) {
+        return -1;
+      }
+      if (keyHash[id] == hash && equals(id, data, start, length)) {
+        return id;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  private boolean equals(int id, byte[] data, int start, int length) {
+    int s = keyStart[id];
+    return keyLength[id] == length
+        && Arrays.equals(arena, s, s + length, data, start, start + length);
+  }
+
+  private int insert(int slot, int hash, byte[] data, int start, int length) {
+    if (arenaUsed + length > arena.length) {
+      arena = Arrays.copyOf(arena, Math.max(arenaUsed + length, arena.length * 2));
+    }
+    System.arraycopy(data, start, arena, arenaUsed, length);
+    if (size == keyStart.length) {
+      int grown = size * 2;
+      keyStart = Arrays.copyOf(keyStart, grown);
+      keyLength = Arrays.copyOf(keyLength, grown);
+      keyHash = Arrays.copyOf(keyHash, grown);
+    }
+    int id = size++;
+    keyStart[id] = arenaUsed;
+    keyLength[id] = length;
+    keyHash[id] = hash;
+    arenaUsed += length;
+    slots[slot] = id;
+    if (size * 2 > mask) {
+      grow();
+    }
+    return id;
+  }
+
+  private void grow() {
+    int capacity = slots.length * 2;
+    slots = new int[capacity];
+    Arrays.fill(slots, -1);
+    mask = capacity - 1;
+    for (int id = 0; id < size; id++) {
+      int slot = keyHash[id] & mask;
+      while (slots[slot] >= 0) {
+        slot = (slot + 1) & mask;
+      }
+      slots[slot] = id;
+    }
+  }
+
+  /** A 32-bit hash of bytes: 8 bytes at a time through a multiply-xorshift, then mixed. */
+  public static int hash(byte[] data, int start, int length) {
+    long h = 0x9E3779B97F4A7C15L ^ length;
+    int i = start;
+    int end = start + length;
+    for (; i + 8 <= end; i += 8) {
+      long word =
+          (data[i] & 0xffL)
+              | (data[i + 1] & 0xffL) << 8
+              | (data[i + 2] & 0xffL) << 16
+              | (data[i + 3] & 0xffL) << 24
+              | (data[i + 4] & 0xffL) << 32
+              | (data[i + 5] & 0xffL) << 40
+              | (data[i + 6] & 0xffL) << 48
+              | (data[i + 7] & 0xffL) << 56;
+      h = (h ^ LongHashTable.mix(word)) * 0x9E3779B97F4A7C15L;
+    }
+    for (; i < end; i++) {
+      h = (h ^ (data[i] & 0xff)) * 0x100000001B3L;
+    }
+    long m = LongHashTable.mix(h);
+    return (int) (m ^ (m >>> 32));
+  }
+}

@@ -1,0 +1,101 @@
+package dev.tarn.operators.sort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tarn.core.batch.Batch;
+import dev.tarn.core.meta.Column;
+import dev.tarn.core.plan.SortKey;
+import dev.tarn.core.stats.OperatorStats;
+import dev.tarn.operators.RandomRows;
+import dev.tarn.operators.StreamTesting;
+import dev.tarn.testing.DuckDb;
+import dev.tarn.testing.TestBatches;
+import dev.tarn.testing.TestMemory;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.pekko.stream.javadsl.Source;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class SortStageTest {
+  static final List<Column> COLUMNS =
+      TestBatches.columns(
+          "id bigint", "b integer", "e varchar", "d decimal(10,2)", "c double", "f date");
+  static List<List<Object>> rows;
+  static DuckDb duck;
+
+  @BeforeAll
+  static void load() {
+    List<List<Object>> random =
+        RandomRows.generate(COLUMNS.subList(1, COLUMNS.size()), 10_000, 0.1, 3);
+    rows = new ArrayList<>();
+    for (int i = 0; i < random.size(); i++) {
+      List<Object> row = new ArrayList<>();
+      row.add((long) i);
+      row.addAll(random.get(i));
+      rows.add(row);
+    }
+    duck = new DuckDb().load("t", COLUMNS, rows);
+  }
+
+  @AfterAll
+  static void close() {
+    duck.close();
+  }
+
+  List<List<Object>> sort(List<SortKey> keys, long limit) {
+    try (BufferAllocator allocator = TestMemory.allocator()) {
+      List<Batch> input = TestBatches.batches(allocator, COLUMNS, rows, 1000);
+      return TestBatches.rowsAndClose(
+          StreamTesting.run(
+              Source.from(input),
+              SortStage.flow(keys, limit, COLUMNS, allocator, new OperatorStats("Sort"))));
+    }
+  }
+
+  @Test
+  void sortsLikeDuckDbWithNullPlacement() {
+    List<SortKey> keys =
+        List.of(
+            new SortKey(2, true, false),
+            new SortKey(1, false, true),
+            new SortKey(3, true, true),
+            new SortKey(0, true, false));
+    assertThat(StreamTesting.canonical(sort(keys, -1)))
+        .isEqualTo(
+            StreamTesting.canonical(
+                duck.query(
+                    "SELECT * FROM t ORDER BY e ASC NULLS LAST, b DESC NULLS FIRST, d ASC NULLS"
+                        + " FIRST, id")));
+  }
+
+  @Test
+  void topNKeepsTheFirstRowsWithBoundedMemory() {
+    List<SortKey> keys =
+        List.of(
+            new SortKey(4, false, false), new SortKey(5, true, false), new SortKey(0, true, false));
+    assertThat(StreamTesting.canonical(sort(keys, 25)))
+        .isEqualTo(
+            StreamTesting.canonical(
+                duck.query(
+                    "SELECT * FROM t ORDER BY c DESC NULLS LAST, f NULLS LAST, id LIMIT 25")));
+  }
+
+  @Test
+  void emptyInputGivesNoBatch() {
+    try (BufferAllocator allocator = TestMemory.allocator()) {
+      List<Batch> out =
+          StreamTesting.run(
+              Source.<Batch>empty(),
+              SortStage.flow(
+                  List.of(new SortKey(0, true, false)),
+                  -1,
+                  COLUMNS,
+                  allocator,
+                  new OperatorStats("Sort")));
+      assertThat(out).isEmpty();
+    }
+  }
+}
