@@ -57,6 +57,7 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
   private static final int PAGE_ROWS = 4096;
   private static final Duration LONG_POLL = Duration.ofMillis(500);
   private static final Duration AFTER_LAST_FETCH = Duration.ofSeconds(10);
+  private static final Duration WORKER_WAIT = Duration.ofSeconds(30);
 
   /** Messages a query coordinator handles. */
   public sealed interface Command extends TarnMessage {}
@@ -91,7 +92,8 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
 
   private enum Timeout implements Command, NoSerializationVerificationNeeded {
     QUERY,
-    RETENTION
+    RETENTION,
+    FIND_WORKERS
   }
 
   /** The rows and metadata of a statement that does not run through stages. */
@@ -157,7 +159,7 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
     timers.startSingleTimer(Timeout.QUERY, Timeout.QUERY, context.queryTimeout());
     try {
       Statement statement = StatementParser.parse(sql, database);
-      LOG.info("query {} started: {}", queryId, statement.getClass().getSimpleName());
+      LOG.debug("query {} started: {}", queryId, statement.getClass().getSimpleName());
       begin(statement);
     } catch (RuntimeException e) {
       fail(ErrorInfo.of(e));
@@ -178,6 +180,12 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
         .onMessage(FetchTimedOut.class, this::onFetchTimedOut)
         .onMessageEquals(Timeout.QUERY, this::onQueryTimeout)
         .onMessageEquals(Timeout.RETENTION, Behaviors::stopped)
+        .onMessageEquals(
+            Timeout.FIND_WORKERS,
+            () -> {
+              findWorkers();
+              return this;
+            })
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
@@ -279,13 +287,17 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
       return this;
     }
     columns = plan.columns();
+    findWorkers();
+    return this;
+  }
+
+  private void findWorkers() {
     ActorRef<Receptionist.Listing> adapter =
         getContext().messageAdapter(Receptionist.Listing.class, WorkersFound::new);
     getContext()
         .getSystem()
         .receptionist()
         .tell(Receptionist.find(TaskManager.SERVICE_KEY, adapter));
-    return this;
   }
 
   // ---- stages
@@ -297,7 +309,18 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
     List<ActorRef<TaskManager.Command>> workers =
         new ArrayList<>(found.listing().getServiceInstances(TaskManager.SERVICE_KEY));
     if (workers.isEmpty()) {
-      fail(new ErrorInfo(ErrorCode.INTERNAL_ERROR, "no worker node is available", 0, 0));
+      // Workers register with the receptionist as they join; a query submitted just after the
+      // cluster formed waits for them a little before giving up.
+      if (elapsedMillis() < WORKER_WAIT.toMillis()) {
+        timers.startSingleTimer(Timeout.FIND_WORKERS, Timeout.FIND_WORKERS, Duration.ofMillis(100));
+      } else {
+        fail(
+            new ErrorInfo(
+                ErrorCode.INTERNAL_ERROR,
+                "no worker node joined the cluster within " + WORKER_WAIT.toSeconds() + " s",
+                0,
+                0));
+      }
       return this;
     }
     workers.sort((a, b) -> a.path().toString().compareTo(b.path().toString()));
@@ -410,13 +433,18 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
       currentPage = new ArrayList<>();
     }
     state = State.FINISHED;
-    LOG.info(
-        "query {} finished in {} ms: {} rows, {} of {} files read",
-        queryId,
-        elapsedMillis(),
-        pages.stream().mapToInt(List::size).sum(),
-        filesRead(),
-        totalSplits);
+    if (plan == null || explainOnly) {
+      LOG.info("query {} finished in {} ms: {}", queryId, elapsedMillis(),
+          updateType != null ? updateType : pages.stream().mapToInt(List::size).sum() + " rows");
+    } else {
+      LOG.info(
+          "query {} finished in {} ms: {} rows, {} of {} files read",
+          queryId,
+          elapsedMillis(),
+          pages.stream().mapToInt(List::size).sum(),
+          filesRead(),
+          totalSplits);
+    }
     endQuery();
   }
 

@@ -207,6 +207,11 @@ public final class ScanSource extends GraphStage<SourceShape<Batch>> {
                 Batch batch;
                 try {
                   batch = nextBatch();
+                } catch (TarnException e) {
+                  // Bad data is the query's failure, not the stream's bug: fail without an
+                  // error log (the coordinator reports it once, with the query id).
+                  failStage(e);
+                  return;
                 } finally {
                   stats.addWallNanos(System.nanoTime() - start);
                 }

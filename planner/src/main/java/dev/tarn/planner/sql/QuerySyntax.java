@@ -123,6 +123,10 @@ public final class QuerySyntax {
     if (newline >= 0) {
       first = first.substring(0, newline).strip();
     }
-    return first.endsWith(".") ? first.substring(0, first.length() - 1) : first;
+    first = first.endsWith(".") ? first.substring(0, first.length() - 1) : first;
+    if (first.startsWith("Encountered \"<EOF>\"")) {
+      return "Statement ends unexpectedly" + first.substring("Encountered \"<EOF>\"".length());
+    }
+    return first;
   }
 }

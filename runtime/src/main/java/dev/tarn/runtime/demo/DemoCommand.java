@@ -1,10 +1,14 @@
 package dev.tarn.runtime.demo;
 
 import dev.tarn.actors.query.QueryResults;
+import dev.tarn.core.meta.Column;
+import dev.tarn.runtime.cli.ResultPrinter;
 import dev.tarn.runtime.node.ServerCommand;
 import dev.tarn.runtime.node.TarnNode;
 import io.trino.tpch.TpchTable;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -51,8 +55,7 @@ public final class DemoCommand implements Callable<Integer> {
     for (String sql : EXAMPLES) {
       System.out.println();
       System.out.println("tarn:tpch> " + sql + ";");
-      QueryResults result = run(node, sql);
-      System.out.print(ResultTable.format(result));
+      print(run(node, sql));
     }
     System.out.println();
     if (exit) {
@@ -67,6 +70,26 @@ public final class DemoCommand implements Callable<Integer> {
     System.out.println("Press Ctrl-C to stop.");
     ServerCommand.serveUntilInterrupted(node);
     return 0;
+  }
+
+  /** Prints a result as {@code tarn sql} does: an aligned table, the row count and the time. */
+  private static void print(QueryResults result) {
+    List<ResultPrinter.PrintColumn> columns = new ArrayList<>();
+    for (Column column : result.columns()) {
+      columns.add(
+          new ResultPrinter.PrintColumn(column.name(), ResultPrinter.isNumericType(column.type().toString())));
+    }
+    List<List<String>> rows = new ArrayList<>();
+    for (List<Object> row : result.rows()) {
+      List<String> cells = new ArrayList<>();
+      for (Object value : row) {
+        cells.add(value == null ? null : value.toString());
+      }
+      rows.add(cells);
+    }
+    PrintWriter out = new PrintWriter(System.out, true);
+    ResultPrinter.printTable(out, columns, rows);
+    out.println(ResultPrinter.rowCount(rows.size()) + ", " + result.stats().elapsedMillis() + " ms");
   }
 
   private static QueryResults run(TarnNode node, String sql) throws Exception {

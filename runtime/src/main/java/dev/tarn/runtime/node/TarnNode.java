@@ -55,6 +55,7 @@ public final class TarnNode implements AutoCloseable {
   private final QueryGateway gateway;
   private final ServerBinding binding;
   private final Path dataDir;
+  private volatile String leakReport;
 
   private TarnNode(
       ActorSystem<Void> system,
@@ -219,9 +220,18 @@ public final class TarnNode implements AutoCloseable {
     try {
       allocator.close();
     } catch (IllegalStateException leak) {
-      LOG.error("Arrow memory still allocated at shutdown: {}", leak.getMessage());
+      leakReport = leak.getMessage();
+      LOG.error("Arrow memory still allocated at shutdown: {}", leakReport);
     }
     LOG.info("node stopped");
+  }
+
+  /**
+   * After {@link #close()}: null if every Arrow buffer the node allocated was released, else the
+   * allocator's account of what was not. Tests assert it is null.
+   */
+  public String leakReport() {
+    return leakReport;
   }
 
   private static void awaitTermination(ActorSystem<?> system) {

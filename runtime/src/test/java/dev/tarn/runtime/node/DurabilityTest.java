@@ -90,7 +90,7 @@ class DurabilityTest {
     command.add("-Xmx512m");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
-    command.add(Main.class.getName());
+    command.add(dev.tarn.runtime.Main.class.getName());
     command.addAll(List.of("server", "--data-dir", data.toString(), "--http-port", String.valueOf(port)));
     process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -49,6 +49,7 @@ class NodeQueriesTest {
   void stop() {
     if (node != null) {
       node.close();
+      assertThat(node.leakReport()).as("Arrow memory leaked").isNull();
     }
   }
 

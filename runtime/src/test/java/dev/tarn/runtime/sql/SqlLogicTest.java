@@ -52,6 +52,7 @@ class SqlLogicTest {
     }
     if (node != null) {
       node.close();
+      assertThat(node.leakReport()).as("Arrow memory leaked").isNull();
     }
   }
 

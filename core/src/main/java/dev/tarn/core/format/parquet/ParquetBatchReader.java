@@ -161,8 +161,14 @@ final class ParquetBatchReader implements BatchReader {
     } catch (NoSuchFileException e) {
       throw new TarnException(ErrorCode.PATH_NOT_FOUND, "file does not exist: " + file, e);
     } catch (IOException | RuntimeException e) {
-      throw new TarnException(
-          ErrorCode.BAD_DATA, file + ": not a Parquet file (" + e.getMessage() + ")", e);
+      // parquet-mr names the file by its InputFile's toString(); keep only what it found.
+      String detail = e.getMessage() == null ? e.toString() : e.getMessage();
+      String marker = "is not a Parquet file. ";
+      int cut = detail.indexOf(marker);
+      if (cut >= 0) {
+        detail = detail.substring(cut + marker.length());
+      }
+      throw new TarnException(ErrorCode.BAD_DATA, file + ": not a Parquet file (" + detail + ")", e);
     }
   }
 

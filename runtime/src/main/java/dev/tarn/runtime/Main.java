@@ -1,7 +1,8 @@
-package dev.tarn.runtime.node;
+package dev.tarn.runtime;
 
 import dev.tarn.runtime.cli.TarnCommand;
 import dev.tarn.runtime.demo.DemoCommand;
+import dev.tarn.runtime.node.ServerCommand;
 import picocli.CommandLine;
 
 /** The {@code tarn} program: {@code server}, {@code demo} and {@code sql}. */
