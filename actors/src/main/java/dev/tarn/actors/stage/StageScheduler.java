@@ -158,6 +158,15 @@ public final class StageScheduler {
       return new PlanNode.Sort(withScanFiles(s.source(), files), s.keys(), s.limit());
     } else if (node instanceof PlanNode.Limit l) {
       return new PlanNode.Limit(withScanFiles(l.source(), files), l.offset(), l.count());
+    } else if (node instanceof PlanNode.Window w) {
+      return new PlanNode.Window(
+          withScanFiles(w.source(), files), w.partitionKeys(), w.orderKeys(), w.calls());
+    } else if (node instanceof PlanNode.Union u) {
+      List<PlanNode> inputs = new ArrayList<>();
+      for (PlanNode input : u.inputs()) {
+        inputs.add(withScanFiles(input, files));
+      }
+      return new PlanNode.Union(inputs, u.outputColumns());
     }
     return node;
   }

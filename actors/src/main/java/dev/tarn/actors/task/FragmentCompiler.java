@@ -173,4 +173,23 @@ final class FragmentCompiler implements PlanVisitor<Source<Batch, NotUsed>> {
   public Source<Batch, NotUsed> visitValues(PlanNode.Values node) {
     return ValuesSource.source(node.outputColumns(), node.rows(), allocator, stats("Values"));
   }
+
+  @Override
+  public Source<Batch, NotUsed> visitUnion(PlanNode.Union node) {
+    stats("Union");
+    List<Source<Batch, NotUsed>> inputs = new ArrayList<>();
+    for (PlanNode input : node.inputs()) {
+      inputs.add(input.accept(this));
+    }
+    Source<Batch, NotUsed> merged = inputs.get(0);
+    for (int i = 1; i < inputs.size(); i++) {
+      merged = merged.merge(inputs.get(i));
+    }
+    return merged;
+  }
+
+  @Override
+  public Source<Batch, NotUsed> visitWindow(PlanNode.Window node) {
+    throw new TarnException(ErrorCode.NOT_SUPPORTED, "window functions are not supported yet");
+  }
 }

@@ -7,5 +7,23 @@ public enum AggregateFunction {
   SUM,
   AVG,
   MIN,
-  MAX
+  MAX,
+  // The following have no partial form yet: the planner runs them in one SINGLE step.
+  COUNT_IF,
+  BOOL_AND,
+  BOOL_OR,
+  ARBITRARY,
+  /** Sample standard deviation ({@code stddev}, {@code stddev_samp}). */
+  STDDEV,
+  STDDEV_POP,
+  /** Sample variance ({@code variance}, {@code var_samp}). */
+  VARIANCE,
+  VAR_POP,
+  /** HyperLogLog estimate of the distinct count (standard error about 2.3%, as Trino). */
+  APPROX_DISTINCT;
+
+  /** Whether the function can run as PARTIAL then FINAL. */
+  public boolean hasPartialForm() {
+    return ordinal() <= MAX.ordinal();
+  }
 }

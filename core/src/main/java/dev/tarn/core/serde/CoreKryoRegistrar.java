@@ -40,6 +40,12 @@ public final class CoreKryoRegistrar implements KryoRegistrar {
     register.accept(AggregateStep.class);
     register.accept(JoinType.class);
     register.accept(SortKey.class);
+    register.accept(dev.tarn.core.plan.WindowFunction.class);
+    register.accept(dev.tarn.core.plan.WindowFrame.class);
+    register.accept(dev.tarn.core.plan.WindowFrame.Type.class);
+    register.accept(dev.tarn.core.plan.WindowFrame.Bound.class);
+    register.accept(dev.tarn.core.plan.WindowFrame.Bound.Kind.class);
+    register.accept(dev.tarn.core.plan.WindowCall.class);
     register.accept(FileEntry.class);
     register.accept(OperatorStats.Snapshot.class);
   }

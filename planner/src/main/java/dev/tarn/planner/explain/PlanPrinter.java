@@ -133,7 +133,10 @@ public final class PlanPrinter {
       String residual =
           node.residual() == null
               ? ""
-              : ", residual=" + format(node.residual(), node.outputColumns());
+              : ", residual="
+                  + format(
+                      node.residual(),
+                      java.util.stream.Stream.concat(probe.stream(), build.stream()).toList());
       return line(node, "Join", "type=" + node.type(), "criteria=" + criteria + residual);
     }
 
@@ -165,6 +168,25 @@ public final class PlanPrinter {
     @Override
     public Void visitValues(PlanNode.Values node) {
       return line(node, "Values", "rows=" + node.rows().size());
+    }
+
+    @Override
+    public Void visitUnion(PlanNode.Union node) {
+      return line(node, "Union", "inputs=" + node.inputs().size());
+    }
+
+    @Override
+    public Void visitWindow(PlanNode.Window node) {
+      List<Column> input = node.source().outputColumns();
+      List<String> partition = new ArrayList<>();
+      for (int key : node.partitionKeys()) {
+        partition.add(input.get(key).name());
+      }
+      List<String> calls = new ArrayList<>();
+      for (var call : node.calls()) {
+        calls.add(call.name() + "=" + call.function().name().toLowerCase(java.util.Locale.ROOT));
+      }
+      return line(node, "Window", "partitionBy=" + partition, "calls=" + calls);
     }
   }
 

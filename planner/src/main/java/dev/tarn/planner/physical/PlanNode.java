@@ -27,7 +27,9 @@ public sealed interface PlanNode extends TarnMessage
         PlanNode.Sort,
         PlanNode.Limit,
         PlanNode.RemoteSource,
-        PlanNode.Values {
+        PlanNode.Values,
+        PlanNode.Union,
+        PlanNode.Window {
 
   List<Column> outputColumns();
 
@@ -196,13 +198,17 @@ public sealed interface PlanNode extends TarnMessage
       Objects.requireNonNull(build, "build");
       probeKeys = List.copyOf(Objects.requireNonNull(probeKeys, "probeKeys"));
       buildKeys = List.copyOf(Objects.requireNonNull(buildKeys, "buildKeys"));
-      if (probeKeys.size() != buildKeys.size() || probeKeys.isEmpty()) {
-        throw new IllegalArgumentException("join needs equally many probe and build keys, >= 1");
+      if (probeKeys.size() != buildKeys.size()) {
+        throw new IllegalArgumentException("join needs equally many probe and build keys");
       }
     }
 
+    /** Probe columns, then build columns unless the type keeps probe columns only. */
     @Override
     public List<Column> outputColumns() {
+      if (type.probeColumnsOnly()) {
+        return probe.outputColumns();
+      }
       return java.util.stream.Stream.concat(
               probe.outputColumns().stream(), build.outputColumns().stream())
           .toList();
@@ -302,6 +308,64 @@ public sealed interface PlanNode extends TarnMessage
     @Override
     public <R> R accept(PlanVisitor<R> visitor) {
       return visitor.visitValues(this);
+    }
+  }
+
+  /** UNION ALL: the rows of every source, in no particular order; sources have equal layouts. */
+  record Union(List<PlanNode> inputs, List<Column> outputColumns) implements PlanNode {
+    public Union {
+      inputs = List.copyOf(Objects.requireNonNull(inputs, "inputs"));
+      outputColumns = List.copyOf(Objects.requireNonNull(outputColumns, "outputColumns"));
+      if (inputs.size() < 2) {
+        throw new IllegalArgumentException("union needs at least two inputs");
+      }
+    }
+
+    @Override
+    public List<PlanNode> sources() {
+      return inputs;
+    }
+
+    @Override
+    public <R> R accept(PlanVisitor<R> visitor) {
+      return visitor.visitUnion(this);
+    }
+  }
+
+  /**
+   * Window functions: rows grouped by {@code partitionKeys}, ordered by {@code orderKeys} within
+   * each partition; output = the input columns, then one column per call.
+   */
+  record Window(
+      PlanNode source,
+      List<Integer> partitionKeys,
+      List<dev.tarn.core.plan.SortKey> orderKeys,
+      List<dev.tarn.core.plan.WindowCall> calls)
+      implements PlanNode {
+    public Window {
+      Objects.requireNonNull(source, "source");
+      partitionKeys = List.copyOf(Objects.requireNonNull(partitionKeys, "partitionKeys"));
+      orderKeys = List.copyOf(Objects.requireNonNull(orderKeys, "orderKeys"));
+      calls = List.copyOf(Objects.requireNonNull(calls, "calls"));
+    }
+
+    @Override
+    public List<Column> outputColumns() {
+      List<Column> out = new java.util.ArrayList<>(source.outputColumns());
+      for (dev.tarn.core.plan.WindowCall call : calls) {
+        out.add(new Column(call.name(), call.resultType()));
+      }
+      return List.copyOf(out);
+    }
+
+    @Override
+    public List<PlanNode> sources() {
+      return List.of(source);
+    }
+
+    @Override
+    public <R> R accept(PlanVisitor<R> visitor) {
+      return visitor.visitWindow(this);
     }
   }
 }

@@ -19,4 +19,8 @@ public interface PlanVisitor<R> {
   R visitRemoteSource(PlanNode.RemoteSource node);
 
   R visitValues(PlanNode.Values node);
+
+  R visitUnion(PlanNode.Union node);
+
+  R visitWindow(PlanNode.Window node);
 }
