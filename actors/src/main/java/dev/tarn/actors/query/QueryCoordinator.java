@@ -120,6 +120,10 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
       new HashMap<>();
   private final Map<Integer, ActorRef<StageActor.Command>> stages = new HashMap<>();
   private final List<OperatorStats.Snapshot> operatorStats = new ArrayList<>();
+  private final Map<Integer, List<OperatorStats.Snapshot>> stageStats = new HashMap<>();
+  private boolean analyze;
+  private long planningNanos;
+  private long resultRows;
   private List<List<Object>> currentPage = new ArrayList<>();
   private State state = State.PLANNING;
   private List<Column> columns;
@@ -197,7 +201,8 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
       fetchTables(query);
     } else if (statement instanceof Statement.Explain explain) {
       fetchTables(explain.query());
-      explainOnly = true;
+      explainOnly = !explain.analyze();
+      analyze = explain.analyze();
     } else {
       CompletionStage<StatementResult> done =
           new DdlExecutor(context.catalog(), context.storage()).execute(statement);
@@ -273,9 +278,11 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
       return this;
     }
     try {
+      long planningStart = System.nanoTime();
       plan =
           new QueryPlanner()
               .plan(pendingQuery, fetched.tables(), context.storage(), context.planner());
+      planningNanos = System.nanoTime() - planningStart;
     } catch (RuntimeException e) {
       fail(ErrorInfo.of(e));
       return this;
@@ -369,6 +376,7 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
       }
     } else if (event instanceof StageActor.Finished finished) {
       operatorStats.addAll(finished.stats());
+      stageStats.put(finished.stageId(), finished.stats());
       stagesFinished++;
       maybeFinish();
     } else if (event instanceof StageActor.Failed failed) {
@@ -393,10 +401,13 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
 
   private Behavior<Command> onResultRows(ResultRows rows) {
     if (state == State.RUNNING) {
-      for (List<Object> row : rows.rows()) {
-        addRow(row);
+      resultRows += rows.rows().size();
+      if (!analyze) {
+        for (List<Object> row : rows.rows()) {
+          addRow(row);
+        }
+        answerPending();
       }
-      answerPending();
     }
     return this;
   }
@@ -413,7 +424,54 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
 
   private void maybeFinish() {
     if (state == State.RUNNING && resultEnded && stagesFinished == plan.stages().size()) {
+      if (analyze) {
+        columns = List.of(new Column("Query Plan", dev.tarn.core.type.SqlType.VARCHAR));
+        addRow(List.of(analyzedPlan()));
+      }
       finish();
+    }
+  }
+
+  /**
+   * EXPLAIN ANALYZE text: planning and run time, then each stage with its operators as they
+   * ran, summed over the stage's tasks, indented as the fragment's tree.
+   */
+  private String analyzedPlan() {
+    StringBuilder text = new StringBuilder();
+    text.append(
+        String.format(
+            java.util.Locale.ROOT,
+            "Query %s: planning %.1f ms, total %d ms, %d result rows, %d of %d files read%n",
+            queryId,
+            planningNanos / 1e6,
+            elapsedMillis(),
+            resultRows,
+            filesRead(),
+            totalSplits));
+    for (var stage : plan.stages()) {
+      text.append(
+          String.format(
+              "Stage %d [%s, %d tasks] output=%s%n",
+              stage.id(),
+              stage.distribution(),
+              scheduler.taskCount(stage.id()),
+              stage.output().kind()));
+      List<OperatorStats.Snapshot> ran = stageStats.getOrDefault(stage.id(), List.of());
+      List<Integer> depths = new ArrayList<>();
+      preOrderDepths(stage.fragment(), 0, depths);
+      for (int i = 0; i < ran.size(); i++) {
+        int depth = i < depths.size() ? depths.get(i) : 0;
+        text.append("  ".repeat(depth + 1)).append(ran.get(i).explainLine()).append('\n');
+      }
+    }
+    return text.toString();
+  }
+
+  private static void preOrderDepths(
+      dev.tarn.planner.physical.PlanNode node, int depth, List<Integer> out) {
+    out.add(depth);
+    for (var source : node.sources()) {
+      preOrderDepths(source, depth + 1, out);
     }
   }
 

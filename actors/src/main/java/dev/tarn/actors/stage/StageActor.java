@@ -51,7 +51,7 @@ public final class StageActor extends AbstractBehavior<StageActor.Command> {
     }
   }
 
-  /** Every task finished; operator statistics of all tasks. */
+  /** Every task finished; per operator of the fragment (pre-order), the sum over its tasks. */
   public record Finished(int stageId, List<OperatorStats.Snapshot> stats) implements Event {
     public Finished {
       stats = List.copyOf(stats);
@@ -121,7 +121,14 @@ public final class StageActor extends AbstractBehavior<StageActor.Command> {
       }
       return this;
     } else if (event instanceof TaskEvent.Finished done) {
-      stats.addAll(done.stats());
+      // Every task runs the same fragment: sum their operators position by position.
+      if (stats.isEmpty()) {
+        stats.addAll(done.stats());
+      } else {
+        for (int i = 0; i < stats.size() && i < done.stats().size(); i++) {
+          stats.set(i, stats.get(i).plus(done.stats().get(i)));
+        }
+      }
       finished++;
       if (finished == taskCount) {
         coordinator.tell(new Finished(stageId, stats));

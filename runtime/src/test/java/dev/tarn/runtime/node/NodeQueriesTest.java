@@ -169,4 +169,29 @@ class NodeQueriesTest {
       assertThat(error.getMessage()).contains("line 1:8");
     }
   }
+
+  @Test
+  void explainAnalyzeReportsOperatorsAndRowCounts() throws Exception {
+    long rows = (Long) ok("SELECT count(*) FROM sales").rows().get(0).get(0);
+    long east = (Long) ok("SELECT count(*) FROM sales WHERE region = 'east'").rows().get(0).get(0);
+    String text =
+        (String)
+            ok("EXPLAIN ANALYZE SELECT region, count(*) FROM sales GROUP BY region")
+                .rows()
+                .get(0)
+                .get(0);
+    assertThat(text).contains("planning").contains("4 result rows");
+    assertThat(text).containsPattern("Stage 0 \\[SINGLE, 1 tasks\\] output=RESULT");
+    // Every row is scanned once and aggregated partially; the final step emits one row per region.
+    assertThat(text).contains("Scan: rowsIn=0, rowsOut=" + rows + ",");
+    assertThat(text).containsPattern("HashAggregate\\(PARTIAL\\): rowsIn=" + rows + ",");
+    assertThat(text).containsPattern("HashAggregate\\(FINAL\\): rowsIn=\\d+, rowsOut=4,");
+    assertThat(text).contains("filesOpened=" + LakeFixture.REGIONS.size() * LakeFixture.FILES_PER_REGION);
+
+    String pruned =
+        (String)
+            ok("EXPLAIN ANALYZE SELECT count(*) FROM sales WHERE region = 'east'").rows().get(0).get(0);
+    assertThat(pruned).contains("Scan: rowsIn=0, rowsOut=" + east + ",");
+    assertThat(pruned).contains("filesOpened=" + LakeFixture.FILES_PER_REGION + ",");
+  }
 }
