@@ -42,22 +42,27 @@ public final class TaskActor extends AbstractBehavior<TaskActor.Command> {
   private final BufferAllocator allocator;
   private final SharedKillSwitch killSwitch;
   private final FragmentCompiler.Compiled compiled;
+  private final long memoryLimit;
 
+  /**
+   * @param queryMemory the query's memory account on this node; the task allocates from a child
+   */
   public static Behavior<Command> create(
-      TaskSpec spec, ActorRef<TaskEvent> stage, TaskResources resources) {
-    return Behaviors.setup(context -> new TaskActor(context, spec, stage, resources));
+      TaskSpec spec, ActorRef<TaskEvent> stage, TaskResources resources, BufferAllocator queryMemory) {
+    return Behaviors.setup(context -> new TaskActor(context, spec, stage, resources, queryMemory));
   }
 
   private TaskActor(
       ActorContext<Command> context,
       TaskSpec spec,
       ActorRef<TaskEvent> stage,
-      TaskResources resources) {
+      TaskResources resources,
+      BufferAllocator queryMemory) {
     super(context);
     this.spec = spec;
     this.stage = stage;
-    this.allocator =
-        resources.allocator().newChildAllocator("task-" + spec.name(), 0, Long.MAX_VALUE);
+    this.memoryLimit = resources.queryMemoryLimit();
+    this.allocator = queryMemory.newChildAllocator("task-" + spec.name(), 0, Long.MAX_VALUE);
     this.killSwitch = KillSwitches.shared("task-" + spec.name());
     FragmentCompiler.Compiled graph = null;
     List<org.apache.pekko.stream.SourceRef<byte[]>> outputs = List.of();
@@ -100,9 +105,36 @@ public final class TaskActor extends AbstractBehavior<TaskActor.Command> {
           new TaskEvent.Finished(
               spec.stageId(), spec.taskIndex(), compiled == null ? List.of() : compiled.stats()));
     } else {
-      stage.tell(new TaskEvent.Failed(spec.stageId(), spec.taskIndex(), ErrorInfo.of(ended.failure())));
+      stage.tell(new TaskEvent.Failed(spec.stageId(), spec.taskIndex(), errorOf(ended.failure())));
     }
     return Behaviors.stopped();
+  }
+
+  /** A refused Arrow allocation is the query's memory limit, said so; other errors as they are. */
+  private ErrorInfo errorOf(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof org.apache.arrow.memory.OutOfMemoryException) {
+        return new ErrorInfo(
+            dev.tarn.core.error.ErrorCode.EXCEEDED_MEMORY_LIMIT,
+            "Query exceeded per-node memory limit of " + bytes(memoryLimit),
+            0,
+            0);
+      }
+    }
+    return ErrorInfo.of(failure);
+  }
+
+  private static String bytes(long n) {
+    String[] units = {"B", "kB", "MB", "GB", "TB"};
+    double value = n;
+    int unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit++;
+    }
+    return value == Math.rint(value)
+        ? String.format(java.util.Locale.ROOT, "%d%s", (long) value, units[unit])
+        : String.format(java.util.Locale.ROOT, "%.1f%s", value, units[unit]);
   }
 
   private Behavior<Command> onPostStop() {

@@ -99,8 +99,12 @@ public final class TarnNode implements AutoCloseable {
               CatalogService catalog = CatalogService.start(sys);
               catalogReady.complete(catalog);
               if (roles.contains("worker")) {
+                long limit = config.getBytes("tarn.query.max-memory-per-node");
                 context.spawn(
-                    TaskManager.create(new TaskResources(allocator, storage)), "task-manager");
+                    TaskManager.create(
+                        new TaskResources(
+                            allocator, storage, limit > 0 ? limit : Runtime.getRuntime().maxMemory())),
+                    "task-manager");
               }
               if (roles.contains("coordinator")) {
                 int scan = config.getInt("tarn.query.scan-parallelism");
