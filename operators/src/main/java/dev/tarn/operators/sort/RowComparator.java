@@ -13,12 +13,12 @@ import java.util.List;
  * comparison then walks the keys with a switch on the lane kind (no boxing, except for decimals too
  * wide for a long).
  */
-final class RowComparator {
+public final class RowComparator {
   private final Lane[] lanes;
   private final boolean[] ascending;
   private final boolean[] nullsFirst;
 
-  RowComparator(Batch batch, List<SortKey> keys) {
+  public RowComparator(Batch batch, List<SortKey> keys) {
     int k = keys.size();
     lanes = new Lane[k];
     ascending = new boolean[k];
@@ -33,11 +33,20 @@ final class RowComparator {
     }
   }
 
-  int compare(int a, int b) {
+  public int compare(int a, int b) {
+    return compare(a, this, b);
+  }
+
+  /**
+   * Compares row {@code a} of this comparator's batch with row {@code b} of {@code other}'s (a
+   * batch of the same layout and keys): what merging sorted runs needs.
+   */
+  public int compare(int a, RowComparator other, int b) {
     for (int k = 0; k < lanes.length; k++) {
       Lane lane = lanes[k];
+      Lane otherLane = other.lanes[k];
       boolean na = lane.isNull(a);
-      boolean nb = lane.isNull(b);
+      boolean nb = otherLane.isNull(b);
       if (na || nb) {
         if (na && nb) {
           continue;
@@ -47,21 +56,23 @@ final class RowComparator {
       }
       int c;
       if (lane instanceof Lane.Longs l) {
-        c = Long.compare(l.values[a], l.values[b]);
+        c = Long.compare(l.values[a], ((Lane.Longs) otherLane).values[b]);
       } else if (lane instanceof Lane.Doubles d) {
-        c = Double.compare(d.values[a], d.values[b]);
+        c = Double.compare(d.values[a], ((Lane.Doubles) otherLane).values[b]);
       } else if (lane instanceof Lane.Decimals d) {
-        if (d.unscaled != null) {
-          c = Long.compare(d.unscaled[a], d.unscaled[b]);
+        Lane.Decimals e = (Lane.Decimals) otherLane;
+        if (d.unscaled != null && e.unscaled != null) {
+          c = Long.compare(d.unscaled[a], e.unscaled[b]);
         } else {
-          BigDecimal x = d.big[a];
-          c = x.compareTo(d.big[b]);
+          BigDecimal x = d.unscaled != null ? BigDecimal.valueOf(d.unscaled[a], d.type.scale()) : d.big[a];
+          BigDecimal y = e.unscaled != null ? BigDecimal.valueOf(e.unscaled[b], e.type.scale()) : e.big[b];
+          c = x.compareTo(y);
         }
       } else if (lane instanceof Lane.Strings s) {
-        c = compareBytes(s, a, b);
+        c = compareBytes(s, a, (Lane.Strings) otherLane, b);
       } else {
         Lane.Bools bools = (Lane.Bools) lane;
-        c = Boolean.compare(bools.values[a], bools.values[b]);
+        c = Boolean.compare(bools.values[a], ((Lane.Bools) otherLane).values[b]);
       }
       if (c != 0) {
         return ascending[k] ? c : -c;
@@ -70,22 +81,21 @@ final class RowComparator {
     return 0;
   }
 
-  private static int compareBytes(Lane.Strings s, int a, int b) {
-    byte[] data = s.data;
+  private static int compareBytes(Lane.Strings s, int a, Lane.Strings t, int b) {
     int as = s.offsets[a];
     int ae = s.offsets[a + 1];
-    int bs = s.offsets[b];
-    int be = s.offsets[b + 1];
+    int bs = t.offsets[b];
+    int be = t.offsets[b + 1];
     int common = Math.min(ae - as, be - bs);
-    int mismatch = java.util.Arrays.mismatch(data, as, as + common, data, bs, bs + common);
+    int mismatch = java.util.Arrays.mismatch(s.data, as, as + common, t.data, bs, bs + common);
     if (mismatch >= 0) {
-      return Integer.compare(data[as + mismatch] & 0xff, data[bs + mismatch] & 0xff);
+      return Integer.compare(s.data[as + mismatch] & 0xff, t.data[bs + mismatch] & 0xff);
     }
     return Integer.compare(ae - as, be - bs);
   }
 
   /** A stable merge sort of {@code rows} by this comparator (no boxing of indexes). */
-  void sort(int[] rows) {
+  public void sort(int[] rows) {
     int[] scratch = rows.clone();
     mergeSort(scratch, rows, 0, rows.length);
   }

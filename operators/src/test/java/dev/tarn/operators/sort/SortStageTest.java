@@ -98,4 +98,27 @@ class SortStageTest {
       assertThat(out).isEmpty();
     }
   }
+
+  @Test
+  void spillsSortedRunsAndMergesThemInOrder(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    List<SortKey> keys =
+        List.of(new SortKey(2, true, false), new SortKey(3, false, true), new SortKey(0, true, false));
+    OperatorStats stats = new OperatorStats("Sort");
+    List<List<Object>> sorted;
+    try (BufferAllocator allocator = TestMemory.allocator()) {
+      List<Batch> input = TestBatches.batches(allocator, COLUMNS, rows, 1000);
+      // A threshold of 64 kB forces a run every couple of input batches: many runs to merge.
+      dev.tarn.core.memory.SpillSpace spill = new dev.tarn.core.memory.SpillSpace(dir, 64 * 1024);
+      sorted =
+          TestBatches.rowsAndClose(
+              StreamTesting.run(
+                  Source.from(input),
+                  org.apache.pekko.stream.javadsl.Flow.fromGraph(
+                      new SortStage(keys, -1, COLUMNS, allocator, stats, spill))));
+    }
+    assertThat(stats.spillBytes()).isPositive();
+    assertThat(sorted)
+        .isEqualTo(
+            duck.query("SELECT * FROM t ORDER BY e ASC NULLS LAST, d DESC NULLS FIRST, id"));
+  }
 }
