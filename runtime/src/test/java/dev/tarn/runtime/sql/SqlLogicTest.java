@@ -1,5 +1,8 @@
 package dev.tarn.runtime.sql;
 
+import dev.tarn.testing.DuckDbOracle;
+import dev.tarn.testing.ResultComparison;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -26,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Runs every {@code src/test/resources/sql/**}{@code /*.test} file against one in-process node
  * over the test lake, each query also on DuckDB over the same files (see {@link SqlTestFile} for
- * the format). Files run in name order; records in file order, each a dynamic test.
+ * the format). Files run in order of their file names (then paths), whatever folder they are in;
+ * records in file order, each a dynamic test.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SqlLogicTest {
@@ -61,7 +65,13 @@ class SqlLogicTest {
     Path dir = Path.of("src/test/resources/sql");
     List<Path> files;
     try (Stream<Path> walk = Files.walk(dir)) {
-      files = walk.filter(p -> p.toString().endsWith(".test")).sorted().toList();
+      // By file name first (00_tables creates what every other file queries), then by path.
+      files =
+          walk.filter(p -> p.toString().endsWith(".test"))
+              .sorted(
+                  java.util.Comparator.comparing((Path p) -> p.getFileName().toString())
+                      .thenComparing(Path::toString))
+              .toList();
     }
     assertThat(files).isNotEmpty();
     List<DynamicTest> tests = new ArrayList<>();

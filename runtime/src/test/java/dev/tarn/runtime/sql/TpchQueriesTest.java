@@ -1,5 +1,8 @@
 package dev.tarn.runtime.sql;
 
+import dev.tarn.testing.DuckDbOracle;
+import dev.tarn.testing.ResultComparison;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 

@@ -1,4 +1,4 @@
-package dev.tarn.runtime.sql;
+package dev.tarn.testing;
 
 import dev.tarn.core.meta.Column;
 import dev.tarn.core.meta.TableMetadata;
@@ -15,15 +15,15 @@ import java.util.List;
  * DuckDB (in-process, in-memory) as the oracle: each table Tarn has is a DuckDB view over the
  * same files, with the same column types, so that the same SQL runs on both.
  */
-final class DuckDbOracle implements AutoCloseable {
+public final class DuckDbOracle implements AutoCloseable {
   private final Connection connection;
 
-  DuckDbOracle() throws SQLException {
+  public DuckDbOracle() throws SQLException {
     connection = DriverManager.getConnection("jdbc:duckdb:");
   }
 
   /** Creates (or replaces) the view for a table Tarn registered. */
-  void register(TableMetadata table) throws SQLException {
+  public void register(TableMetadata table) throws SQLException {
     String glob = table.location().replaceAll("/+$", "") + "/**/*";
     StringBuilder columns = new StringBuilder("{");
     for (Column c : table.columns()) {
@@ -63,14 +63,14 @@ final class DuckDbOracle implements AutoCloseable {
     }
   }
 
-  void drop(String database, String table) throws SQLException {
+  public void drop(String database, String table) throws SQLException {
     try (Statement s = connection.createStatement()) {
       s.execute("DROP VIEW IF EXISTS \"" + database + "\".\"" + table + "\"");
     }
   }
 
   /** Runs a query with {@code database} as the current schema; values as JDBC returns them. */
-  List<List<Object>> query(String sql, String database) throws SQLException {
+  public List<List<Object>> query(String sql, String database) throws SQLException {
     try (Statement s = connection.createStatement()) {
       s.execute("CREATE SCHEMA IF NOT EXISTS \"" + database + "\"");
       s.execute("SET schema = '" + database + "'");
@@ -89,7 +89,7 @@ final class DuckDbOracle implements AutoCloseable {
     }
   }
 
-  static String duckType(SqlType type) {
+  public static String duckType(SqlType type) {
     switch (type.kind()) {
       case BOOLEAN:
         return "BOOLEAN";

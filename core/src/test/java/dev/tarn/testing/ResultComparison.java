@@ -1,4 +1,4 @@
-package dev.tarn.runtime.sql;
+package dev.tarn.testing;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -17,13 +17,13 @@ import java.util.Objects;
  * timestamps become {@code java.time} values. Unordered results are sorted by a
  * rendering of their normalized values first.
  */
-final class ResultComparison {
+public final class ResultComparison {
   private static final double TOLERANCE = 1e-9;
 
   private ResultComparison() {}
 
   /** Null when equal, else a description of the first difference. */
-  static String difference(List<List<Object>> tarn, List<List<Object>> oracle, boolean ordered) {
+  public static String difference(List<List<Object>> tarn, List<List<Object>> oracle, boolean ordered) {
     List<List<Object>> a = normalize(tarn);
     List<List<Object>> b = normalize(oracle);
     if (!ordered) {
@@ -49,7 +49,7 @@ final class ResultComparison {
   }
 
   /** Rows rendered as the tab-separated text of an expected block. */
-  static List<String> render(List<List<Object>> rows, boolean ordered) {
+  public static List<String> render(List<List<Object>> rows, boolean ordered) {
     List<List<Object>> n = normalize(rows);
     if (!ordered) {
       n.sort(Comparator.comparing(ResultComparison::sortKey));
