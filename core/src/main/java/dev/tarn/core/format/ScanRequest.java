@@ -15,9 +15,22 @@ import java.util.Objects;
  * @param properties the table's properties ({@code skip.header.line.count}, {@code field.delim},
  *     ...)
  * @param batchRows the most rows one batch holds
+ * @param predicate a filter over the output columns that a reader may use to skip data it can
+ *     prove matches no row (Parquet row groups by their statistics); null for none. Readers need
+ *     not apply it row by row: the scan's consumer still filters.
  */
 public record ScanRequest(
-    List<Column> fileColumns, int[] projection, Map<String, String> properties, int batchRows) {
+    List<Column> fileColumns,
+    int[] projection,
+    Map<String, String> properties,
+    int batchRows,
+    dev.tarn.core.expr.Expr predicate) {
+  /** A request without a predicate. */
+  public ScanRequest(
+      List<Column> fileColumns, int[] projection, Map<String, String> properties, int batchRows) {
+    this(fileColumns, projection, properties, batchRows, null);
+  }
+
   public ScanRequest {
     fileColumns = List.copyOf(Objects.requireNonNull(fileColumns, "fileColumns"));
     Objects.requireNonNull(projection, "projection");

@@ -5,6 +5,7 @@ import dev.tarn.core.batch.BatchGather;
 import dev.tarn.core.batch.BatchRows;
 import dev.tarn.core.error.ErrorCode;
 import dev.tarn.core.error.TarnException;
+import dev.tarn.core.expr.Expr;
 import dev.tarn.core.format.BatchReader;
 import dev.tarn.core.format.FormatReader;
 import dev.tarn.core.format.ScanRequest;
@@ -58,6 +59,9 @@ public final class ScanSource extends GraphStage<SourceShape<Batch>> {
   private final int batchRows;
   private final BufferAllocator allocator;
   private final OperatorStats stats;
+  // Over the scan's output: its data columns come first, so references to them are also
+  // references to the request's output; readers ignore conjuncts on partition columns.
+  private final Expr predicate;
 
   /**
    * @param dataColumns indexes into {@code table.columns()}, in output order
@@ -69,6 +73,23 @@ public final class ScanSource extends GraphStage<SourceShape<Batch>> {
       List<ScanSplit> splits,
       List<Integer> dataColumns,
       List<Integer> partitionColumns,
+      FormatReader reader,
+      LakeStorage storage,
+      int batchRows,
+      BufferAllocator allocator,
+      OperatorStats stats) {
+    this(
+        table, splits, dataColumns, partitionColumns, null, reader, storage, batchRows, allocator,
+        stats);
+  }
+
+  /** As above, with a predicate over the output that readers may use to skip data (or null). */
+  public ScanSource(
+      TableMetadata table,
+      List<ScanSplit> splits,
+      List<Integer> dataColumns,
+      List<Integer> partitionColumns,
+      Expr predicate,
       FormatReader reader,
       LakeStorage storage,
       int batchRows,
@@ -103,6 +124,7 @@ public final class ScanSource extends GraphStage<SourceShape<Batch>> {
     this.batchRows = batchRows;
     this.allocator = Objects.requireNonNull(allocator, "allocator");
     this.stats = Objects.requireNonNull(stats, "stats");
+    this.predicate = predicate;
   }
 
   public static Source<Batch, NotUsed> source(
@@ -114,12 +136,31 @@ public final class ScanSource extends GraphStage<SourceShape<Batch>> {
       LakeStorage storage,
       BufferAllocator allocator,
       OperatorStats stats) {
+    return source(
+        table, splits, dataColumns, partitionColumns, null, reader, storage, allocator, stats);
+  }
+
+  /**
+   * A scan that hands {@code predicate} (over its output columns; may be null) to the readers,
+   * which may skip data it rules out (Parquet row groups by their statistics).
+   */
+  public static Source<Batch, NotUsed> source(
+      TableMetadata table,
+      List<ScanSplit> splits,
+      List<Integer> dataColumns,
+      List<Integer> partitionColumns,
+      Expr predicate,
+      FormatReader reader,
+      LakeStorage storage,
+      BufferAllocator allocator,
+      OperatorStats stats) {
     return Source.fromGraph(
         new ScanSource(
             table,
             splits,
             dataColumns,
             partitionColumns,
+            predicate,
             reader,
             storage,
             BATCH_ROWS,
@@ -243,7 +284,8 @@ public final class ScanSource extends GraphStage<SourceShape<Batch>> {
                       split.file().path());
             }
             ScanRequest request =
-                new ScanRequest(table.columns(), dataColumns, table.properties(), batchRows);
+                new ScanRequest(
+                    table.columns(), dataColumns, table.properties(), batchRows, predicate);
             current = reader.open(storage, split.file(), request, allocator);
             bytesCounted = 0;
             stats.addFileOpened();

@@ -73,6 +73,8 @@ final class ParquetBatchReader implements BatchReader {
   private final int[] outputDecoder;
 
   private final ColumnReader[] columnReaders;
+  private final RowGroupFilter rowGroupFilter;
+  private int rowGroupsSkipped;
   private int rowGroup = -1;
   private long rowsLeftInGroup;
   private long bytesRead;
@@ -83,6 +85,7 @@ final class ParquetBatchReader implements BatchReader {
     this.outputColumns = request.outputColumns();
     this.allocator = allocator;
     this.batchRows = request.batchRows();
+    this.rowGroupFilter = RowGroupFilter.of(request.predicate(), outputColumns);
     this.reader = openFile(path, file);
     try {
       MessageType schema = reader.getFooter().getFileMetaData().getSchema();
@@ -219,6 +222,16 @@ final class ParquetBatchReader implements BatchReader {
   }
 
   private boolean nextRowGroup() {
+    while (rowGroup + 1 < rowGroups.size()
+        && rowGroupFilter != null
+        && !rowGroupFilter.mightMatch(rowGroups.get(rowGroup + 1))) {
+      // The group's statistics rule out every row: skip its pages unread.
+      rowGroup++;
+      rowGroupsSkipped++;
+      if (decoders.length > 0) {
+        reader.skipNextRowGroup();
+      }
+    }
     if (rowGroup + 1 >= rowGroups.size()) {
       return false;
     }
@@ -266,6 +279,11 @@ final class ParquetBatchReader implements BatchReader {
   @Override
   public long bytesRead() {
     return bytesRead;
+  }
+
+  /** Row groups skipped on their statistics so far. */
+  int rowGroupsSkipped() {
+    return rowGroupsSkipped;
   }
 
   @Override
