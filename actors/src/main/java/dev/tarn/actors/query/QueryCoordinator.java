@@ -8,6 +8,7 @@ import dev.tarn.core.batch.Batch;
 import dev.tarn.core.batch.BatchRows;
 import dev.tarn.core.error.ErrorCode;
 import dev.tarn.core.error.ErrorInfo;
+import dev.tarn.core.error.Suggestions;
 import dev.tarn.core.error.TarnException;
 import dev.tarn.core.meta.Column;
 import dev.tarn.core.meta.TableSnapshot;
@@ -221,22 +222,12 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
               context
                   .catalog()
                   .getTable(name.database(), name.table())
-                  .exceptionally(
-                      failure -> {
-                        ErrorInfo info = ErrorInfo.of(failure);
-                        if (info.code() == ErrorCode.TABLE_NOT_FOUND
-                            || info.code() == ErrorCode.SCHEMA_NOT_FOUND) {
-                          // Report the table where the statement names it.
-                          throw new TarnException(
-                              ErrorCode.TABLE_NOT_FOUND,
-                              "Table 'tarn." + name.qualified() + "' does not exist",
-                              name.line(),
-                              name.column());
-                        }
-                        throw failure instanceof RuntimeException re
-                            ? re
-                            : new java.util.concurrent.CompletionException(failure);
-                      })
+                  .handle(
+                      (snapshot, failure) ->
+                          failure == null
+                              ? CompletableFuture.completedFuture(snapshot)
+                              : tableNotFound(name, failure))
+                  .thenCompose(stage -> stage)
                   .toCompletableFuture());
     }
     CompletableFuture<Map<String, TableSnapshot>> all =
@@ -252,6 +243,38 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
   }
 
   private Statement.Query pendingQuery;
+
+  /**
+   * A failed table lookup as the user should see it: where the statement names the table, with
+   * the closest existing names of its database (or the closest databases, if that is missing).
+   */
+  private CompletionStage<TableSnapshot> tableNotFound(Statement.TableName name, Throwable failure) {
+    ErrorInfo info = ErrorInfo.of(failure);
+    if (info.code() != ErrorCode.TABLE_NOT_FOUND && info.code() != ErrorCode.SCHEMA_NOT_FOUND) {
+      return CompletableFuture.failedFuture(failure);
+    }
+    String message = "Table 'tarn." + name.qualified() + "' does not exist";
+    return context
+        .catalog()
+        .listTables(name.database())
+        .thenApply(tables -> Suggestions.withSuggestions(message, name.table(), tables))
+        .exceptionallyCompose(
+            noDatabase ->
+                context
+                    .catalog()
+                    .listDatabases()
+                    .thenApply(
+                        databases ->
+                            Suggestions.withSuggestions(
+                                "Schema 'tarn." + name.database() + "' does not exist",
+                                name.database(),
+                                databases)))
+        .thenCompose(
+            text ->
+                CompletableFuture.failedFuture(
+                    new TarnException(
+                        ErrorCode.TABLE_NOT_FOUND, text, name.line(), name.column())));
+  }
 
   private Behavior<Command> onStatementDone(StatementDone done) {
     if (done.failure() != null) {
