@@ -47,12 +47,15 @@ final class FragmentCompiler implements PlanVisitor<Source<Batch, NotUsed>> {
 
   private final LakeStorage storage;
   private final BufferAllocator allocator;
+  private final dev.tarn.core.memory.SpillSpace spill;
   private final List<OperatorStats> stats = new ArrayList<>();
   private TaskSpec spec;
 
-  FragmentCompiler(LakeStorage storage, BufferAllocator allocator) {
+  FragmentCompiler(
+      LakeStorage storage, BufferAllocator allocator, dev.tarn.core.memory.SpillSpace spill) {
     this.storage = storage;
     this.allocator = allocator;
+    this.spill = spill;
   }
 
   Compiled compile(TaskSpec taskSpec) {
@@ -79,6 +82,7 @@ final class FragmentCompiler implements PlanVisitor<Source<Batch, NotUsed>> {
         splits,
         node.dataColumns(),
         node.partitionColumns(),
+        node.predicate(),
         FormatReaders.forFormat(node.table().format()),
         storage,
         allocator,
@@ -131,7 +135,8 @@ final class FragmentCompiler implements PlanVisitor<Source<Batch, NotUsed>> {
             node.buildKeys(),
             node.residual(),
             allocator,
-            s);
+            s,
+            spill);
     return Source.fromGraph(
         GraphDSL.create(
             builder -> {
@@ -147,7 +152,8 @@ final class FragmentCompiler implements PlanVisitor<Source<Batch, NotUsed>> {
     OperatorStats s = stats(node.limit() >= 0 ? "TopN" : "Sort");
     Source<Batch, NotUsed> input = node.source().accept(this);
     return input.via(
-        new SortStage(node.keys(), node.limit(), node.source().outputColumns(), allocator, s));
+        new SortStage(
+            node.keys(), node.limit(), node.source().outputColumns(), allocator, s, spill));
   }
 
   @Override
@@ -165,8 +171,13 @@ final class FragmentCompiler implements PlanVisitor<Source<Batch, NotUsed>> {
           ErrorCode.INTERNAL_ERROR,
           "task " + spec.name() + " has no input for stage " + node.sourceStage());
     }
-    stats("Exchange(stage " + node.sourceStage() + ")");
-    return ExchangeInput.source(refs, node.outputColumns(), allocator);
+    OperatorStats s = stats("Exchange(stage " + node.sourceStage() + ")");
+    return ExchangeInput.source(refs, node.outputColumns(), allocator)
+        .map(
+            batch -> {
+              s.addOutput(batch.rowCount(), batch.sizeInBytes());
+              return batch;
+            });
   }
 
   @Override
@@ -190,6 +201,15 @@ final class FragmentCompiler implements PlanVisitor<Source<Batch, NotUsed>> {
 
   @Override
   public Source<Batch, NotUsed> visitWindow(PlanNode.Window node) {
-    throw new TarnException(ErrorCode.NOT_SUPPORTED, "window functions are not supported yet");
+    OperatorStats s = stats("Window");
+    Source<Batch, NotUsed> input = node.source().accept(this);
+    return input.via(
+        new dev.tarn.operators.window.WindowStage(
+            node.partitionKeys(),
+            node.orderKeys(),
+            node.calls(),
+            node.source().outputColumns(),
+            allocator,
+            s));
   }
 }

@@ -2,6 +2,7 @@ package dev.tarn.actors.task;
 
 import dev.tarn.actors.exchange.ExchangeOutput;
 import dev.tarn.core.error.ErrorInfo;
+import dev.tarn.core.memory.SpillSpace;
 import dev.tarn.core.serde.TarnMessage;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
@@ -43,6 +44,7 @@ public final class TaskActor extends AbstractBehavior<TaskActor.Command> {
   private final SharedKillSwitch killSwitch;
   private final FragmentCompiler.Compiled compiled;
   private final long memoryLimit;
+  private final SpillSpace spill;
 
   /**
    * @param queryMemory the query's memory account on this node; the task allocates from a child
@@ -63,11 +65,15 @@ public final class TaskActor extends AbstractBehavior<TaskActor.Command> {
     this.stage = stage;
     this.memoryLimit = resources.queryMemoryLimit();
     this.allocator = queryMemory.newChildAllocator("task-" + spec.name(), 0, Long.MAX_VALUE);
+    this.spill =
+        new SpillSpace(
+            resources.spillDirectory().resolve(spec.queryId()).resolve(spec.stageId() + "-" + spec.taskIndex()),
+            resources.queryMemoryLimit() / TaskResources.SPILL_SHARE_DIVISOR);
     this.killSwitch = KillSwitches.shared("task-" + spec.name());
     FragmentCompiler.Compiled graph = null;
     List<org.apache.pekko.stream.SourceRef<byte[]>> outputs = List.of();
     try {
-      graph = new FragmentCompiler(resources.storage(), allocator).compile(spec);
+      graph = new FragmentCompiler(resources.storage(), allocator, spill).compile(spec);
       outputs =
           ExchangeOutput.run(
               graph.source().via(killSwitch.flow()),
@@ -139,6 +145,11 @@ public final class TaskActor extends AbstractBehavior<TaskActor.Command> {
 
   private Behavior<Command> onPostStop() {
     killSwitch.shutdown();
+    try {
+      spill.delete();
+    } catch (java.io.UncheckedIOException e) {
+      LOG.warn("task {} could not delete its spill files: {}", spec.name(), e.getMessage());
+    }
     try {
       allocator.close();
     } catch (IllegalStateException leak) {

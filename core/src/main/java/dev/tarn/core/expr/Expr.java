@@ -117,6 +117,76 @@ public sealed interface Expr extends TarnMessage permits Expr.ColumnRef, Expr.Li
     /** value [, decimals]. */
     ROUND,
     FLOOR,
-    CEIL
+    CEIL,
+
+    // ---- Functions added for the SQL engine (Trino names and semantics). ----
+    // strings: the first argument is the varchar; positions and sizes are bigint, in code points
+    LTRIM,
+    RTRIM,
+    /** string, search [, replacement]: every occurrence; no replacement removes them. */
+    REPLACE,
+    /** string, delimiter, index (1-based bigint): the field, NULL past the last one. */
+    SPLIT_PART,
+    /** string, substring: bigint 1-based position of the first occurrence, 0 when absent. */
+    STRPOS,
+    /** string, size, pad: pads (or cuts) to size characters on the left. */
+    LPAD,
+    /** string, size, pad: pads (or cuts) to size characters on the right. */
+    RPAD,
+    REVERSE,
+    /** string, prefix: boolean. */
+    STARTS_WITH,
+    /** string, pattern (varchar literal, java.util.regex): boolean, a match anywhere. */
+    REGEXP_LIKE,
+    /** string, pattern literal [, group (bigint literal)]: the first match, NULL when none. */
+    REGEXP_EXTRACT,
+    /** string, pattern literal [, replacement ($n names a group)]: every match replaced. */
+    REGEXP_REPLACE,
+    // dates and timestamps: one date or timestamp arg, bigint result (ISO weeks, Monday = 1)
+    EXTRACT_QUARTER,
+    EXTRACT_WEEK,
+    EXTRACT_DAY_OF_WEEK,
+    EXTRACT_DAY_OF_YEAR,
+    EXTRACT_HOUR,
+    EXTRACT_MINUTE,
+    EXTRACT_SECOND,
+    /**
+     * unit (varchar literal: second, minute, hour, day, week, month, quarter, year), date or
+     * timestamp: truncated, of the second argument's type.
+     */
+    DATE_TRUNC,
+    /**
+     * unit literal (millisecond..year), amount (bigint), date or timestamp: of the third argument's
+     * type; adding months keeps the day, clamped to the month's length.
+     */
+    DATE_ADD,
+    /** unit literal, a, b (both date or both timestamp): bigint whole units from a to b. */
+    DATE_DIFF,
+    /** date or timestamp, format (varchar literal, MySQL style as Trino's): varchar. */
+    DATE_FORMAT,
+    /** string, format (varchar literal, MySQL style): timestamp. */
+    DATE_PARSE,
+    /** string in ISO 8601: timestamp, the local date-time as written (an offset is dropped). */
+    FROM_ISO8601_TIMESTAMP,
+    /** seconds since 1970-01-01 UTC (double): timestamp in UTC. */
+    FROM_UNIXTIME,
+    /** timestamp (read as UTC): double seconds since 1970-01-01. */
+    TO_UNIXTIME,
+    // math: double args and result
+    POWER,
+    SQRT,
+    EXP,
+    LN,
+    LOG10,
+    LOG2,
+    /** numeric: -1, 0 or 1 of the argument's type. */
+    SIGN,
+    /** numeric [, decimals (bigint)]: rounded toward zero. */
+    TRUNCATE,
+    /** two or more args of the call's type: NULL if any is NULL (Trino). */
+    GREATEST,
+    LEAST,
+    /** One arg, converted to the call's type; NULL where CAST would fail. */
+    TRY_CAST
   }
 }

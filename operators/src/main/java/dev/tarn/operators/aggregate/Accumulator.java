@@ -81,6 +81,25 @@ abstract class Accumulator {
           throw unsupported(call, argType);
         }
         return new DoubleAvg(arg, argType, merge, partial, call.resultType());
+      case COUNT_IF:
+      case BOOL_AND:
+      case BOOL_OR:
+        if (argType.kind() != Kind.BOOLEAN) {
+          throw unsupported(call, argType);
+        }
+        return new BooleanAccumulator(call.function(), arg);
+      case STDDEV:
+      case STDDEV_POP:
+      case VARIANCE:
+      case VAR_POP:
+        if (!argType.isNumeric()) {
+          throw unsupported(call, argType);
+        }
+        return new VarianceAccumulator(call.function(), arg, argType);
+      case APPROX_DISTINCT:
+        return new ApproxDistinctAccumulator(arg, argType);
+      case ARBITRARY:
+        // Any non-NULL value of the group is a correct answer; the least one is deterministic.
       case MIN:
       case MAX:
         boolean max = call.function() == dev.tarn.core.plan.AggregateFunction.MAX;

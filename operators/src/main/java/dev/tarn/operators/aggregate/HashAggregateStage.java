@@ -96,6 +96,15 @@ public final class HashAggregateStage extends GraphStage<FlowShape<Batch, Batch>
             ErrorCode.NOT_SUPPORTED,
             "DISTINCT aggregates are supported in SINGLE step only, got " + step);
       }
+      if (!call.function().hasPartialForm() && step != AggregateStep.SINGLE) {
+        throw new TarnException(
+            ErrorCode.NOT_SUPPORTED,
+            call.function().name().toLowerCase(java.util.Locale.ROOT)
+                + " ("
+                + call.name()
+                + ") has no partial form and runs in SINGLE step only, got "
+                + step);
+      }
       // Fails early (NOT_SUPPORTED) on a function the accumulators cannot handle.
       Accumulator.create(call, step, inputColumns, layoutColumns[c]);
     }

@@ -11,7 +11,9 @@ import dev.tarn.core.type.SqlType;
 import dev.tarn.core.type.SqlType.Kind;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.util.TransferPair;
@@ -179,17 +181,37 @@ public final class ExpressionEvaluator {
     final Node[] args;
     final LikeMatcher like;
 
+    /** What compilation prepared from constant arguments: a Pattern, a unit, a format. */
+    final Object state;
+
     CallNode(Operator op, Node[] args, SqlType type, LikeMatcher like) {
+      this(op, args, type, like, null);
+    }
+
+    CallNode(Operator op, Node[] args, SqlType type, LikeMatcher like, Object state) {
       super(type);
       this.op = op;
       this.args = args;
       this.like = like;
+      this.state = state;
     }
 
     @Override
     boolean mayFail() {
-      if (op == Operator.DIVIDE || op == Operator.MODULO || op == Operator.CAST) {
-        return true;
+      switch (op) {
+        case DIVIDE:
+        case MODULO:
+        case CAST:
+        case SPLIT_PART:
+        case LPAD:
+        case RPAD:
+        case DATE_ADD:
+        case DATE_PARSE:
+        case FROM_ISO8601_TIMESTAMP:
+        case REGEXP_REPLACE:
+          return true;
+        default:
+          break;
       }
       for (Node arg : args) {
         if (arg.mayFail()) {
@@ -308,10 +330,122 @@ public final class ExpressionEvaluator {
         case EXTRACT_DAY:
           return Casts.cast(
               Functions.extract(op, (Lane.Longs) args[0].eval(input, allocator)), type);
+        case LTRIM:
+        case RTRIM:
+          return TextFunctions.trimSide(
+              (Lane.Strings) args[0].eval(input, allocator), op == Operator.LTRIM);
+        case REPLACE:
+          return TextFunctions.replace(
+              (Lane.Strings) args[0].eval(input, allocator),
+              (Lane.Strings) args[1].eval(input, allocator),
+              args.length > 2 ? (Lane.Strings) args[2].eval(input, allocator) : null);
+        case SPLIT_PART:
+          return TextFunctions.splitPart(
+              (Lane.Strings) args[0].eval(input, allocator),
+              (Lane.Strings) args[1].eval(input, allocator),
+              (Lane.Longs) args[2].eval(input, allocator));
+        case STRPOS:
+          return Casts.cast(
+              TextFunctions.strpos(
+                  (Lane.Strings) args[0].eval(input, allocator),
+                  (Lane.Strings) args[1].eval(input, allocator)),
+              type);
+        case LPAD:
+        case RPAD:
+          return TextFunctions.pad(
+              (Lane.Strings) args[0].eval(input, allocator),
+              (Lane.Longs) args[1].eval(input, allocator),
+              (Lane.Strings) args[2].eval(input, allocator),
+              op == Operator.LPAD);
+        case REVERSE:
+          return TextFunctions.reverse((Lane.Strings) args[0].eval(input, allocator));
+        case STARTS_WITH:
+          return TextFunctions.startsWith(
+              (Lane.Strings) args[0].eval(input, allocator),
+              (Lane.Strings) args[1].eval(input, allocator));
+        case REGEXP_LIKE:
+          return TextFunctions.regexpLike(
+              (Lane.Strings) args[0].eval(input, allocator), (Pattern) state);
+        case REGEXP_EXTRACT:
+          {
+            Object[] extract = (Object[]) state;
+            return TextFunctions.regexpExtract(
+                (Lane.Strings) args[0].eval(input, allocator),
+                (Pattern) extract[0],
+                (Integer) extract[1]);
+          }
+        case REGEXP_REPLACE:
+          return TextFunctions.regexpReplace(
+              (Lane.Strings) args[0].eval(input, allocator),
+              (Pattern) state,
+              args.length > 2 ? (Lane.Strings) args[2].eval(input, allocator) : null);
+        case EXTRACT_QUARTER:
+        case EXTRACT_WEEK:
+        case EXTRACT_DAY_OF_WEEK:
+        case EXTRACT_DAY_OF_YEAR:
+        case EXTRACT_HOUR:
+        case EXTRACT_MINUTE:
+        case EXTRACT_SECOND:
+          return Casts.cast(
+              TimeFunctions.extract(op, (Lane.Longs) args[0].eval(input, allocator)), type);
+        case DATE_TRUNC:
+          return TimeFunctions.truncate(
+              (TimeFunctions.Unit) state, (Lane.Longs) args[1].eval(input, allocator));
+        case DATE_ADD:
+          return TimeFunctions.add(
+              (TimeFunctions.Unit) state,
+              (Lane.Longs) args[1].eval(input, allocator),
+              (Lane.Longs) args[2].eval(input, allocator));
+        case DATE_DIFF:
+          return Casts.cast(
+              TimeFunctions.diff(
+                  (TimeFunctions.Unit) state,
+                  (Lane.Longs) args[1].eval(input, allocator),
+                  (Lane.Longs) args[2].eval(input, allocator)),
+              type);
+        case DATE_FORMAT:
+          return Casts.cast(
+              TimeFunctions.format((Lane.Longs) args[0].eval(input, allocator), (String) state),
+              type);
+        case DATE_PARSE:
+          return TimeFunctions.parse(
+              (Lane.Strings) args[0].eval(input, allocator),
+              (java.time.format.DateTimeFormatter) ((Object[]) state)[0],
+              (String) ((Object[]) state)[1]);
+        case FROM_ISO8601_TIMESTAMP:
+          return TimeFunctions.fromIso8601((Lane.Strings) args[0].eval(input, allocator));
+        case FROM_UNIXTIME:
+          return TimeFunctions.fromUnixtime((Lane.Doubles) args[0].eval(input, allocator));
+        case TO_UNIXTIME:
+          return TimeFunctions.toUnixtime((Lane.Longs) args[0].eval(input, allocator));
+        case SQRT:
+        case EXP:
+        case LN:
+        case LOG10:
+        case LOG2:
+          return MathFunctions.unary(op, (Lane.Doubles) args[0].eval(input, allocator));
+        case POWER:
+          return MathFunctions.power(
+              (Lane.Doubles) args[0].eval(input, allocator),
+              (Lane.Doubles) args[1].eval(input, allocator));
+        case SIGN:
+          return MathFunctions.sign(args[0].eval(input, allocator), type);
+        case GREATEST:
+        case LEAST:
+          {
+            Lane[] lanes = new Lane[args.length];
+            for (int k = 0; k < args.length; k++) {
+              lanes[k] = args[k].eval(input, allocator);
+            }
+            return MathFunctions.extreme(lanes, op == Operator.GREATEST, type);
+          }
+        case TRY_CAST:
+          return tryCast(args[0].eval(input, allocator));
         case ABS:
         case ROUND:
         case FLOOR:
         case CEIL:
+        case TRUNCATE:
           return Functions.math(
               op,
               args[0].eval(input, allocator),
@@ -319,6 +453,32 @@ public final class ExpressionEvaluator {
               type);
       }
       throw new AssertionError(op);
+    }
+
+    /**
+     * TRY_CAST: the whole lane at once, and only when that fails row by row, each failing row
+     * becoming NULL.
+     */
+    private Lane tryCast(Lane in) {
+      try {
+        return Casts.cast(in, type);
+      } catch (TarnException whole) {
+        int n = in.size;
+        Lane[] rows = new Lane[n];
+        int[] choice = new int[n];
+        int[] sourceRows = new int[n];
+        Lane[] one = {in};
+        for (int i = 0; i < n; i++) {
+          try {
+            rows[i] = Casts.cast(Lanes.choose(in.type, one, new int[] {0}, new int[] {i}), type);
+            choice[i] = i;
+          } catch (TarnException e) {
+            rows[i] = Lanes.constant(null, type, 1);
+            choice[i] = i;
+          }
+        }
+        return Lanes.choose(type, rows, choice, sourceRows);
+      }
     }
 
     /** AND / OR with SQL three-valued logic. */
@@ -586,11 +746,188 @@ public final class ExpressionEvaluator {
           }
           requireInteger(call, type);
           break;
+        case LTRIM:
+        case RTRIM:
+        case REVERSE:
+          arity(call, 1, 1);
+          requireString(call, args[0].type);
+          break;
+        case REPLACE:
+        case STRPOS:
+        case STARTS_WITH:
+          arity(call, 2, op == Operator.REPLACE ? 3 : 2);
+          for (Node arg : args) {
+            requireString(call, arg.type);
+          }
+          break;
+        case SPLIT_PART:
+        case LPAD:
+        case RPAD:
+          {
+            arity(call, 3, 3);
+            int number = op == Operator.SPLIT_PART ? 2 : 1;
+            for (int i = 0; i < 3; i++) {
+              if (i != number) {
+                requireString(call, args[i].type);
+              }
+            }
+            args[number] = toType(args[number], SqlType.BIGINT);
+            break;
+          }
+        case REGEXP_LIKE:
+        case REGEXP_EXTRACT:
+        case REGEXP_REPLACE:
+          {
+            arity(call, 2, op == Operator.REGEXP_LIKE ? 2 : 3);
+            requireString(call, args[0].type);
+            Object pattern = constant(call, 1);
+            if (pattern == null) {
+              return new LiteralNode(null, type);
+            }
+            Pattern compiled = TextFunctions.compile(pattern);
+            if (op == Operator.REGEXP_EXTRACT) {
+              Object group = args.length > 2 ? constant(call, 2) : Long.valueOf(0);
+              if (group == null) {
+                return new LiteralNode(null, type);
+              }
+              int g = ((Number) group).intValue();
+              if (g < 0 || g > compiled.matcher("").groupCount()) {
+                throw new TarnException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "regexp_extract: pattern '" + pattern + "' has no group " + g);
+              }
+              return new CallNode(op, args, type, null, new Object[] {compiled, g});
+            }
+            if (args.length > 2) {
+              requireString(call, args[2].type);
+            }
+            return new CallNode(op, args, type, null, compiled);
+          }
+        case EXTRACT_QUARTER:
+        case EXTRACT_WEEK:
+        case EXTRACT_DAY_OF_WEEK:
+        case EXTRACT_DAY_OF_YEAR:
+        case EXTRACT_HOUR:
+        case EXTRACT_MINUTE:
+        case EXTRACT_SECOND:
+          arity(call, 1, 1);
+          requireDateTime(call, args[0].type);
+          requireInteger(call, type);
+          break;
+        case DATE_TRUNC:
+        case DATE_ADD:
+        case DATE_DIFF:
+          {
+            arity(call, op == Operator.DATE_TRUNC ? 2 : 3, op == Operator.DATE_TRUNC ? 2 : 3);
+            TimeFunctions.Unit unit =
+                TimeFunctions.Unit.parse(constant(call, 0), op.name().toLowerCase(Locale.ROOT));
+            int value = op == Operator.DATE_TRUNC ? 1 : 2;
+            requireDateTime(call, args[value].type);
+            if (op == Operator.DATE_ADD) {
+              args[1] = toType(args[1], SqlType.BIGINT);
+              if (!type.equals(args[2].type)) {
+                throw unsupported(call);
+              }
+            } else if (op == Operator.DATE_DIFF) {
+              if (!args[1].type.equals(args[2].type)) {
+                throw unsupported(call);
+              }
+              requireInteger(call, type);
+            } else if (!type.equals(args[1].type)) {
+              throw unsupported(call);
+            }
+            if (args[value].type.kind() == Kind.DATE
+                && unit.micros > 0
+                && unit.micros < TimeFunctions.MICROS_PER_DAY) {
+              throw new TarnException(
+                  ErrorCode.INVALID_ARGUMENT,
+                  "'"
+                      + unit.name().toLowerCase(Locale.ROOT)
+                      + "' is not a valid unit for "
+                      + op.name().toLowerCase(Locale.ROOT)
+                      + " of a date");
+            }
+            return new CallNode(op, args, type, null, unit);
+          }
+        case DATE_FORMAT:
+          {
+            arity(call, 2, 2);
+            requireDateTime(call, args[0].type);
+            requireString(call, type);
+            return new CallNode(op, args, type, null, TimeFunctions.checkFormat(constant(call, 1)));
+          }
+        case DATE_PARSE:
+          {
+            arity(call, 2, 2);
+            requireString(call, args[0].type);
+            String format = TimeFunctions.checkFormat(constant(call, 1));
+            if (type.kind() != Kind.TIMESTAMP) {
+              throw unsupported(call);
+            }
+            return new CallNode(
+                op, args, type, null, new Object[] {TimeFunctions.parser(format), format});
+          }
+        case FROM_ISO8601_TIMESTAMP:
+          arity(call, 1, 1);
+          requireString(call, args[0].type);
+          if (type.kind() != Kind.TIMESTAMP) {
+            throw unsupported(call);
+          }
+          break;
+        case FROM_UNIXTIME:
+          arity(call, 1, 1);
+          requireNumeric(call, args[0].type, args[0].type, args[0].type);
+          args[0] = toType(args[0], SqlType.DOUBLE);
+          if (type.kind() != Kind.TIMESTAMP) {
+            throw unsupported(call);
+          }
+          break;
+        case TO_UNIXTIME:
+          arity(call, 1, 1);
+          requireDateTime(call, args[0].type);
+          if (type.kind() != Kind.DOUBLE) {
+            throw unsupported(call);
+          }
+          break;
+        case SQRT:
+        case EXP:
+        case LN:
+        case LOG10:
+        case LOG2:
+        case POWER:
+          arity(call, op == Operator.POWER ? 2 : 1, op == Operator.POWER ? 2 : 1);
+          for (int i = 0; i < args.length; i++) {
+            requireNumeric(call, args[i].type, args[i].type, args[i].type);
+            args[i] = toType(args[i], SqlType.DOUBLE);
+          }
+          if (type.kind() != Kind.DOUBLE) {
+            throw unsupported(call);
+          }
+          break;
+        case SIGN:
+          arity(call, 1, 1);
+          requireNumeric(call, args[0].type, args[0].type, type);
+          break;
+        case GREATEST:
+        case LEAST:
+          arity(call, 1, Integer.MAX_VALUE);
+          for (int i = 0; i < args.length; i++) {
+            if (!args[i].type.equals(type)) {
+              Casts.check(args[i].type, type);
+              args[i] = toType(args[i], type);
+            }
+          }
+          break;
+        case TRY_CAST:
+          arity(call, 1, 1);
+          Casts.check(args[0].type, type);
+          break;
         case ABS:
         case FLOOR:
         case CEIL:
         case ROUND:
-          arity(call, 1, op == Operator.ROUND ? 2 : 1);
+        case TRUNCATE:
+          arity(call, 1, op == Operator.ROUND || op == Operator.TRUNCATE ? 2 : 1);
           requireNumeric(call, args[0].type, args[0].type, type);
           if (args.length > 1 && args[1].type.kind() != Kind.BIGINT) {
             Casts.check(args[1].type, SqlType.BIGINT);
@@ -618,6 +955,35 @@ public final class ExpressionEvaluator {
       return equals.size() == 1
           ? equals.get(0)
           : new Expr.Call(Operator.OR, equals, SqlType.BOOLEAN);
+    }
+
+    /** {@code node} converted to {@code type} (itself when it already is). */
+    private static Node toType(Node node, SqlType type) {
+      if (node.type.equals(type)) {
+        return node;
+      }
+      Casts.check(node.type, type);
+      return new CallNode(Operator.CAST, new Node[] {node}, type, null);
+    }
+
+    /** The value of a literal argument; other arguments are NOT_SUPPORTED here. */
+    private static Object constant(Expr.Call call, int index) {
+      if (!(call.args().get(index) instanceof Expr.Literal literal)) {
+        throw new TarnException(
+            ErrorCode.NOT_SUPPORTED,
+            call.operator().name().toLowerCase(Locale.ROOT)
+                + " needs a constant argument "
+                + (index + 1)
+                + ", got "
+                + call.args().get(index));
+      }
+      return literal.value();
+    }
+
+    private static void requireDateTime(Expr.Call call, SqlType t) {
+      if (t.kind() != Kind.DATE && t.kind() != Kind.TIMESTAMP) {
+        throw unsupported(call);
+      }
     }
 
     private static boolean isFloating(SqlType t) {

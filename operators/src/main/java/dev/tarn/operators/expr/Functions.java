@@ -213,7 +213,7 @@ final class Functions {
     return new Lane.Longs(SqlType.BIGINT, out, in.nulls);
   }
 
-  /** ABS, FLOOR, CEIL and ROUND (with optional decimal places) over numeric lanes. */
+  /** ABS, FLOOR, CEIL, ROUND and TRUNCATE (with optional decimal places) over numeric lanes. */
   static Lane math(Operator op, Lane in, Lane.Longs places, SqlType result) {
     int n = in.size;
     boolean[] nulls = places == null ? in.nulls : Lanes.orNulls(in.nulls, places.nulls);
@@ -231,6 +231,9 @@ final class Functions {
             q += v < 0 ? -1 : 1;
           }
           out[i] = q * factor;
+        } else if (op == Operator.TRUNCATE && places != null && places.values[i] < 0) {
+          long factor = pow10((int) Math.min(18, -places.values[i]));
+          out[i] = v / factor * factor;
         } else {
           out[i] = v;
         }
@@ -254,6 +257,16 @@ final class Functions {
           case CEIL:
             out[i] = Math.ceil(v);
             break;
+          case TRUNCATE:
+            {
+              double factor = Math.pow(10, places == null ? 0 : places.values[i]);
+              double scaled = v * factor;
+              out[i] =
+                  Double.isInfinite(scaled) || Double.isNaN(v)
+                      ? v
+                      : (scaled < 0 ? Math.ceil(scaled) : Math.floor(scaled)) / factor;
+              break;
+            }
           case ROUND:
             {
               long p = places == null ? 0 : places.values[i];
@@ -288,6 +301,9 @@ final class Functions {
           break;
         case ROUND:
           out[i] = v.setScale(places == null ? 0 : (int) places.values[i], RoundingMode.HALF_UP);
+          break;
+        case TRUNCATE:
+          out[i] = v.setScale(places == null ? 0 : (int) places.values[i], RoundingMode.DOWN);
           break;
         default:
           throw new AssertionError(op);

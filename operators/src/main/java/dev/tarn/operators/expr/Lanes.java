@@ -556,7 +556,7 @@ public final class Lanes {
   }
 
   /** Union of two null masks (row is NULL if NULL in either), or null if neither has NULLs. */
-  static boolean[] orNulls(boolean[] a, boolean[] b) {
+  public static boolean[] orNulls(boolean[] a, boolean[] b) {
     if (a == null) {
       return b;
     }
@@ -576,7 +576,7 @@ public final class Lanes {
    * sourceRows} not null, row i reads row {@code sourceRows[i]} of its source (a source evaluated
    * over a subset of the rows).
    */
-  static Lane choose(SqlType type, Lane[] sources, int[] choice, int[] sourceRows) {
+  public static Lane choose(SqlType type, Lane[] sources, int[] choice, int[] sourceRows) {
     int n = choice.length;
     Lane[] in = new Lane[sources.length];
     boolean anyBig = false;

@@ -6,14 +6,17 @@ import dev.tarn.core.batch.BatchRows;
 import dev.tarn.core.error.ErrorCode;
 import dev.tarn.core.error.TarnException;
 import dev.tarn.core.expr.Expr;
+import dev.tarn.core.memory.SpillSpace;
 import dev.tarn.core.meta.Column;
 import dev.tarn.core.plan.JoinType;
 import dev.tarn.core.stats.OperatorStats;
 import dev.tarn.core.type.SqlType;
+import dev.tarn.operators.exchange.SpillFile;
 import dev.tarn.operators.expr.ExpressionEvaluator;
 import dev.tarn.operators.expr.Lane;
 import dev.tarn.operators.expr.Lanes;
 import dev.tarn.operators.hash.GroupTable;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -59,6 +62,28 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
  * rows padded with NULLs (LEFT, FULL), matched rows (SEMI) or unmatched rows (ANTI). After the
  * probe side, RIGHT and FULL emit the build rows no pair matched, padded with NULL probe columns.
  *
+ * <p>A keyed join whose retained build batches pass the {@link SpillSpace} threshold becomes a
+ * grace hash join:
+ *
+ * <pre>
+ *   BUILDING ──over threshold──▶ SPILLING_BUILD ──build done──▶ SPILLING_PROBE ──probe done──┐
+ *                                                                                          ▼
+ *        ┌──────────── per partition: PROBING (its probe file) ──▶ UNMATCHED_BUILD ◀──────┘
+ *        └──▶ next partition … ──▶ complete
+ * </pre>
+ *
+ * Both sides are hash-partitioned on their keys into 16 spill files (with other hash bits than the
+ * exchange that fed this task, see {@link JoinPartitionFiles}); equal keys share a partition, so
+ * joining partition by partition (load its build rows, index them, stream its probe rows, then
+ * RIGHT/FULL emit its unmatched build rows) applies the same semantics as the in-memory join. Rows
+ * with a NULL key match nothing: probe ones are settled while they are read (emitted for LEFT, FULL
+ * and ANTI, dropped otherwise), build ones are dropped unless RIGHT/FULL owe them as unmatched
+ * rows. NOT IN needs two global facts, known once the build side is written: it is not empty, and
+ * whether it holds a NULL (then nothing comes out). A partition whose build rows are still over the
+ * threshold is split again with the next level's hash bits, up to {@code MAX_LEVEL} levels; a
+ * partition a split cannot divide (one key) is joined in memory anyway, under the query's memory
+ * limit. A keyless join cannot be partitioned and always builds in memory.
+ *
  * <p>NULL_AWARE_ANTI is {@code NOT IN}: an empty build side keeps every probe row, a build side
  * with a NULL key keeps none, otherwise the probe rows whose key is not NULL and has no match. It
  * supports one key and no residual; anything else fails with {@link ErrorCode#NOT_SUPPORTED}.
@@ -86,12 +111,31 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
   private final boolean longKeys;
   private final BufferAllocator allocator;
   private final OperatorStats stats;
+  private final SpillSpace spill;
 
   private enum Phase {
+    /** Retaining build batches in memory. */
     BUILDING,
+    /** Over the spill threshold: writing build rows to partition files. */
+    SPILLING_BUILD,
+    /** Writing probe rows to partition files, emitting the NULL-key rows that stay unmatched. */
+    SPILLING_PROBE,
+    /** Joining probe batches (from the input, or from the current partition's file). */
     PROBING,
+    /** RIGHT and FULL: emitting the (current partition's) build rows no pair matched. */
     UNMATCHED_BUILD
   }
+
+  /** Partitions that spilled build rows pass before the join splits them no further. */
+  private static final int MAX_LEVEL = 3;
+
+  /**
+   * One partition of a spilled join: its build rows and their size in the file, its probe rows (a
+   * null file has none), the level whose hash bits put them together, and whether splitting it
+   * further can still help.
+   */
+  private record SpilledPartition(
+      Path build, long buildBytes, Path probe, int level, boolean splittable) {}
 
   /**
    * @param probeKeys key columns of the probe side; empty for a keyless join
@@ -108,6 +152,37 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
       Expr residual,
       BufferAllocator allocator,
       OperatorStats stats) {
+    this(
+        type,
+        probeColumns,
+        buildColumns,
+        probeKeys,
+        buildKeys,
+        residual,
+        allocator,
+        stats,
+        SpillSpace.disabled());
+  }
+
+  /**
+   * A join that, keyed and holding more build bytes than {@code spill} allows, partitions both
+   * sides to spill files and joins them partition by partition (see the class comment).
+   *
+   * @param probeKeys key columns of the probe side; empty for a keyless join
+   * @param buildKeys key columns of the build side, as many as {@code probeKeys}
+   * @param residual a boolean expression over probe columns followed by build columns, or null
+   * @throws TarnException NOT_SUPPORTED for NULL_AWARE_ANTI with a residual or several keys
+   */
+  public HashJoinStage(
+      JoinType type,
+      List<Column> probeColumns,
+      List<Column> buildColumns,
+      List<Integer> probeKeys,
+      List<Integer> buildKeys,
+      Expr residual,
+      BufferAllocator allocator,
+      OperatorStats stats,
+      SpillSpace spill) {
     this.type = Objects.requireNonNull(type, "type");
     this.probeColumns = List.copyOf(probeColumns);
     this.buildColumns = List.copyOf(buildColumns);
@@ -143,6 +218,7 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
             && isLongKind(buildColumns.get(this.buildKeys[0]).type());
     this.allocator = Objects.requireNonNull(allocator, "allocator");
     this.stats = Objects.requireNonNull(stats, "stats");
+    this.spill = Objects.requireNonNull(spill, "spill");
   }
 
   private static int[] toArray(List<Integer> list) {
@@ -225,6 +301,18 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
     private int unmatchedCursor;
     private Batch emptyProbe;
 
+    // Spilling: the bytes of the retained build batches, the partition files being written, and
+    // once both sides are written, the partitions still to join and the current one's probe rows.
+    private long retainedBytes;
+    private JoinPartitionFiles buildFiles;
+    private JoinPartitionFiles probeFiles;
+    private Path[] buildPaths;
+    private long[] buildPathBytes;
+    private boolean spilledBuildHasNullKey;
+    private boolean partitioned;
+    private final ArrayDeque<SpilledPartition> partitions = new ArrayDeque<>();
+    private SpillFile.Reader probeReader;
+
     Logic() {
       super(shape);
       resume =
@@ -243,14 +331,36 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
               stats.addInput(batch.rowCount());
               if (batch.rowCount() == 0) {
                 batch.close();
+              } else if (phase == Phase.SPILLING_BUILD) {
+                long start = System.nanoTime();
+                try {
+                  spillBuild(batch);
+                } finally {
+                  stats.addWallNanos(System.nanoTime() - start);
+                }
               } else {
                 buildBatches.add(batch);
+                retainedBytes += batch.sizeInBytes();
+                // A keyless join has nothing to partition on: it stays in memory, under the
+                // query's memory limit.
+                if (!keyless && spill.shouldSpill(retainedBytes)) {
+                  long start = System.nanoTime();
+                  try {
+                    startSpilling();
+                  } finally {
+                    stats.addWallNanos(System.nanoTime() - start);
+                  }
+                }
               }
               pull(buildIn);
             }
 
             @Override
             public void onUpstreamFinish() {
+              if (phase == Phase.SPILLING_BUILD) {
+                finishBuildSpill();
+                return;
+              }
               long start = System.nanoTime();
               try {
                 buildTable();
@@ -279,6 +389,20 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
                 pull(probeIn);
                 return;
               }
+              if (phase == Phase.SPILLING_PROBE) {
+                long start = System.nanoTime();
+                try {
+                  spillProbe(batch);
+                } finally {
+                  stats.addWallNanos(System.nanoTime() - start);
+                }
+                if (isAvailable(out)) {
+                  drive();
+                } else if (pending.isEmpty()) {
+                  pull(probeIn);
+                }
+                return;
+              }
               current = batch;
               long start = System.nanoTime();
               try {
@@ -296,6 +420,7 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
               probeDone = true;
               switch (phase) {
                 case BUILDING:
+                case SPILLING_BUILD:
                   if (!tracksBuild) {
                     // No probe rows: only RIGHT and FULL have anything to say about build rows.
                     if (isAvailable(buildIn)) {
@@ -303,6 +428,11 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
                       grab(buildIn).close();
                     }
                     completeStage();
+                  }
+                  return;
+                case SPILLING_PROBE:
+                  if (isAvailable(out)) {
+                    drive();
                   }
                   return;
                 case PROBING:
@@ -356,8 +486,22 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
         }
         switch (phase) {
           case BUILDING:
+          case SPILLING_BUILD:
             // Output waits for the build side.
             return;
+          case SPILLING_PROBE:
+            if (!probeDone) {
+              if (!hasBeenPulled(probeIn)) {
+                pull(probeIn);
+              }
+              return;
+            }
+            startPartitions();
+            if (!timedNextPartition()) {
+              completeStage();
+              return;
+            }
+            continue;
           case PROBING:
             if (current != null) {
               if (++steps > STEPS_PER_TURN) {
@@ -369,6 +513,24 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
                 step();
               } finally {
                 stats.addWallNanos(System.nanoTime() - start);
+              }
+              continue;
+            }
+            if (partitioned) {
+              if (++steps > STEPS_PER_TURN) {
+                resume.invoke(null);
+                return;
+              }
+              if (nextSpilledProbeBatch()) {
+                continue;
+              }
+              if (tracksBuild) {
+                phase = Phase.UNMATCHED_BUILD;
+                continue;
+              }
+              if (!timedNextPartition()) {
+                completeStage();
+                return;
               }
               continue;
             }
@@ -386,11 +548,270 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
             continue;
           case UNMATCHED_BUILD:
             if (!emitUnmatchedBuild()) {
+              if (partitioned && timedNextPartition()) {
+                continue;
+              }
               completeStage();
               return;
             }
             continue;
         }
+      }
+    }
+
+    /**
+     * Switches to partitioned mode: every build row retained so far, and every one still to come,
+     * goes to a partition file.
+     */
+    private void startSpilling() {
+      phase = Phase.SPILLING_BUILD;
+      buildFiles = new JoinPartitionFiles(spill, stats, buildKeys, 0, allocator);
+      while (!buildBatches.isEmpty()) {
+        spillBuild(buildBatches.remove(0));
+      }
+      retainedBytes = 0;
+    }
+
+    /**
+     * Writes a build batch to the partition files and closes it. A build row with a NULL key
+     * matches nothing: RIGHT and FULL still owe it as an unmatched row, so it goes to whichever
+     * partition its hash names (never indexed there, it comes out unmatched); the other types drop
+     * it, NOT IN after noting that the build side has a NULL.
+     */
+    private void spillBuild(Batch batch) {
+      try {
+        boolean[] nullKeys = nullKeyRows(batch, buildKeys);
+        if (nullKeys != null && type == JoinType.NULL_AWARE_ANTI) {
+          spilledBuildHasNullKey = true;
+        }
+        buildFiles.write(batch, tracksBuild ? null : nullKeys);
+      } finally {
+        batch.close();
+      }
+    }
+
+    /** The build side is written: decide what NOT IN can already tell, then read the probe side. */
+    private void finishBuildSpill() {
+      buildPaths = buildFiles.finish();
+      buildPathBytes = buildFiles.bytes();
+      buildFiles = null;
+      // The build side spilled, so it is not empty: NOT IN over a NULL keeps nothing.
+      if (type == JoinType.NULL_AWARE_ANTI && spilledBuildHasNullKey) {
+        completeStage();
+        return;
+      }
+      // Padding for probe rows that stay unmatched while no partition is loaded.
+      buildSide = BatchRows.fromRows(buildColumns, List.of(), allocator);
+      probeFiles = new JoinPartitionFiles(spill, stats, probeKeys, 0, allocator);
+      phase = Phase.SPILLING_PROBE;
+      if (!probeDone) {
+        pull(probeIn);
+      } else if (isAvailable(out)) {
+        drive();
+      }
+    }
+
+    /**
+     * Writes a probe batch to the partition files and closes it. A probe row with a NULL key
+     * matches nothing, so it is settled here instead of spilled: LEFT, FULL and ANTI emit it
+     * unmatched; INNER, RIGHT and SEMI drop it, and so does NOT IN, whose (spilled, hence not
+     * empty) build side makes a NULL probe value unknown.
+     */
+    private void spillProbe(Batch batch) {
+      try {
+        boolean[] nullKeys = nullKeyRows(batch, probeKeys);
+        if (nullKeys != null) {
+          switch (type) {
+            case LEFT:
+            case FULL:
+            case ANTI:
+              int[] keep = new int[batch.rowCount()];
+              int kept = 0;
+              for (int i = 0; i < nullKeys.length; i++) {
+                if (nullKeys[i]) {
+                  keep[kept++] = i;
+                }
+              }
+              queueProbeRows(batch, keep, kept);
+              break;
+            case INNER:
+            case RIGHT:
+            case SEMI:
+            case NULL_AWARE_ANTI:
+              break;
+          }
+        }
+        probeFiles.write(batch, nullKeys);
+      } finally {
+        batch.close();
+      }
+    }
+
+    /** Rows with a NULL in any key column, or null when there are none. */
+    private boolean[] nullKeyRows(Batch batch, int[] keys) {
+      boolean[] nulls = null;
+      int rows = batch.rowCount();
+      for (int key : keys) {
+        FieldVector vector = batch.vector(key);
+        if (vector.getNullCount() == 0) {
+          continue;
+        }
+        if (nulls == null) {
+          nulls = new boolean[rows];
+        }
+        for (int i = 0; i < rows; i++) {
+          if (vector.isNull(i)) {
+            nulls[i] = true;
+          }
+        }
+      }
+      return nulls;
+    }
+
+    /** Both sides are written: queue their partitions for joining one by one. */
+    private void startPartitions() {
+      Path[] probePaths = probeFiles.finish();
+      probeFiles = null;
+      for (int p = 0; p < JoinPartitionFiles.FANOUT; p++) {
+        partitions.add(
+            new SpilledPartition(buildPaths[p], buildPathBytes[p], probePaths[p], 0, true));
+      }
+      buildPaths = null;
+      buildPathBytes = null;
+      partitioned = true;
+      phase = Phase.PROBING;
+    }
+
+    private boolean timedNextPartition() {
+      long start = System.nanoTime();
+      try {
+        return nextPartition();
+      } finally {
+        stats.addWallNanos(System.nanoTime() - start);
+      }
+    }
+
+    /**
+     * Lets go of the current partition and loads the next one that can produce output: builds its
+     * hash table and opens its probe file. False when no partition is left.
+     */
+    private boolean nextPartition() {
+      if (buildSide != null) {
+        buildSide.close();
+        buildSide = null;
+      }
+      table = null;
+      head = null;
+      next = null;
+      buildMatched = null;
+      buildHasNullKey = false;
+      buildRows = 0;
+      unmatchedCursor = 0;
+      while (!partitions.isEmpty()) {
+        SpilledPartition partition = partitions.poll();
+        if (partition.probe() == null && !tracksBuild) {
+          continue;
+        }
+        if (partition.build() == null
+            && (type == JoinType.INNER || type == JoinType.SEMI || type == JoinType.RIGHT)) {
+          continue;
+        }
+        if (!loadBuild(partition)) {
+          continue;
+        }
+        buildTable();
+        if (partition.probe() != null) {
+          probeReader = new SpillFile.Reader(partition.probe(), probeColumns, allocator);
+        }
+        phase = Phase.PROBING;
+        return true;
+      }
+      return false;
+    }
+
+    /**
+     * Reads a partition's build rows into {@link #buildBatches}; true when they are there. A
+     * partition still over the threshold is split one level deeper instead (false): its parts go to
+     * the front of the queue. A part that kept most of its parent's build bytes is (mostly) one
+     * key, which no split can divide, and a part at {@code MAX_LEVEL} has been split enough: they
+     * are joined in memory whatever their size, under the query's memory limit, like a keyless
+     * join.
+     */
+    private boolean loadBuild(SpilledPartition partition) {
+      if (partition.build() == null) {
+        return true;
+      }
+      long bytes = 0;
+      try (SpillFile.Reader reader =
+          new SpillFile.Reader(partition.build(), buildColumns, allocator)) {
+        for (Batch batch = reader.next(); batch != null; batch = reader.next()) {
+          buildBatches.add(batch);
+          bytes += batch.sizeInBytes();
+          if (partition.splittable() && spill.shouldSpill(bytes)) {
+            for (Batch b : buildBatches) {
+              b.close();
+            }
+            buildBatches.clear();
+            split(partition);
+            return false;
+          }
+        }
+      }
+      return true;
+    }
+
+    /** Splits a partition one level deeper and queues its parts first. */
+    private void split(SpilledPartition partition) {
+      int level = partition.level() + 1;
+      JoinPartitionFiles build = splitFile(partition.build(), buildColumns, buildKeys, level);
+      Path[] buildParts = build.finish();
+      long[] buildBytes = build.bytes();
+      Path[] probeParts =
+          partition.probe() == null
+              ? new Path[JoinPartitionFiles.FANOUT]
+              : splitFile(partition.probe(), probeColumns, probeKeys, level).finish();
+      for (int p = JoinPartitionFiles.FANOUT - 1; p >= 0; p--) {
+        boolean splittable = level < MAX_LEVEL && buildBytes[p] < partition.buildBytes() / 4 * 3;
+        partitions.push(
+            new SpilledPartition(buildParts[p], buildBytes[p], probeParts[p], level, splittable));
+      }
+    }
+
+    /** The rows of {@code file} split into partition files at {@code level}, all closed. */
+    private JoinPartitionFiles splitFile(Path file, List<Column> columns, int[] keys, int level) {
+      JoinPartitionFiles files = new JoinPartitionFiles(spill, stats, keys, level, allocator);
+      try (SpillFile.Reader reader = new SpillFile.Reader(file, columns, allocator)) {
+        for (Batch batch = reader.next(); batch != null; batch = reader.next()) {
+          try {
+            files.write(batch, null);
+          } finally {
+            batch.close();
+          }
+        }
+      } finally {
+        files.close();
+      }
+      return files;
+    }
+
+    /** Makes the current partition's next probe batch current; false at the end of its file. */
+    private boolean nextSpilledProbeBatch() {
+      if (probeReader == null) {
+        return false;
+      }
+      long start = System.nanoTime();
+      try {
+        Batch batch = probeReader.next();
+        if (batch == null) {
+          probeReader.close();
+          probeReader = null;
+          return false;
+        }
+        current = batch;
+        startProbeBatch();
+        return true;
+      } finally {
+        stats.addWallNanos(System.nanoTime() - start);
       }
     }
 
@@ -582,24 +1003,12 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
           break;
       }
       if (kept > 0) {
-        if (emitsPairs) {
-          int[] none = new int[Math.min(kept, BATCH_ROWS)];
-          Arrays.fill(none, -1);
-          for (int from = 0; from < kept; from += BATCH_ROWS) {
-            int n = Math.min(BATCH_ROWS, kept - from);
-            int[] p = from == 0 ? keep : Arrays.copyOfRange(keep, from, from + n);
-            pending.add(joined(current, p, none, n));
-          }
-        } else if (kept == rows && rows <= BATCH_ROWS) {
+        if (!emitsPairs && kept == rows && rows <= BATCH_ROWS) {
           // Every row survives: hand the batch over instead of copying it.
           pending.add(current);
           current = null;
         } else {
-          for (int from = 0; from < kept; from += BATCH_ROWS) {
-            int n = Math.min(BATCH_ROWS, kept - from);
-            int[] p = from == 0 ? keep : Arrays.copyOfRange(keep, from, from + n);
-            pending.add(BatchGather.gather(current, p, n, allocator));
-          }
+          queueProbeRows(current, keep, kept);
         }
       }
       if (current != null) {
@@ -609,6 +1018,23 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
       currentGroups = null;
       currentNullKeys = null;
       probeMatched = null;
+    }
+
+    /**
+     * Queues the probe rows {@code keep[0, kept)} of {@code probe} as output: padded with NULL
+     * build columns when the join emits pairs, alone otherwise. The caller keeps the probe batch.
+     */
+    private void queueProbeRows(Batch probe, int[] keep, int kept) {
+      int[] none = emitsPairs ? new int[Math.min(kept, BATCH_ROWS)] : null;
+      if (none != null) {
+        Arrays.fill(none, -1);
+      }
+      for (int from = 0; from < kept; from += BATCH_ROWS) {
+        int n = Math.min(BATCH_ROWS, kept - from);
+        int[] p = from == 0 ? keep : Arrays.copyOfRange(keep, from, from + n);
+        pending.add(
+            emitsPairs ? joined(probe, p, none, n) : BatchGather.gather(probe, p, n, allocator));
+      }
     }
 
     /** Queues the next batch of build rows no pair matched; false when there are none left. */
@@ -671,6 +1097,19 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
       if (emptyProbe != null) {
         emptyProbe.close();
         emptyProbe = null;
+      }
+      // Files left open by a failure or a cancellation; the task deletes the spill folder.
+      if (buildFiles != null) {
+        buildFiles.close();
+        buildFiles = null;
+      }
+      if (probeFiles != null) {
+        probeFiles.close();
+        probeFiles = null;
+      }
+      if (probeReader != null) {
+        probeReader.close();
+        probeReader = null;
       }
     }
   }

@@ -21,11 +21,20 @@ import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.sql.SqlFunction;
+import org.apache.calcite.sql.SqlFunctionCategory;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.fun.SqlLibraryOperators;
 import org.apache.calcite.sql.fun.SqlLikeOperator;
 import org.apache.calcite.sql.fun.SqlTrimFunction;
+import org.apache.calcite.sql.type.OperandTypes;
+import org.apache.calcite.sql.type.ReturnTypes;
+import org.apache.calcite.sql.type.SqlOperandTypeChecker;
+import org.apache.calcite.sql.type.SqlReturnTypeInference;
 import org.apache.calcite.sql.type.SqlTypeFamily;
 import org.apache.calcite.sql.type.SqlTypeUtil;
+import org.apache.calcite.sql.util.SqlOperatorTables;
 import org.apache.calcite.util.TimestampString;
 
 /**
@@ -40,6 +49,125 @@ import org.apache.calcite.util.TimestampString;
 final class ExpressionTranslator {
   private static final long MILLIS_PER_DAY = 86_400_000L;
   private static final LocalDateTime EPOCH = LocalDateTime.of(1970, 1, 1, 0, 0);
+
+  private static SqlFunction function(
+      String name,
+      SqlReturnTypeInference returnType,
+      SqlOperandTypeChecker operands,
+      SqlFunctionCategory category) {
+    return new SqlFunction(name, SqlKind.OTHER_FUNCTION, returnType, null, operands, category);
+  }
+
+  private static SqlFunction datePart(String name) {
+    return function(
+        name, ReturnTypes.BIGINT_NULLABLE, OperandTypes.DATETIME, SqlFunctionCategory.TIMEDATE);
+  }
+
+  private static final SqlOperandTypeChecker STRING_STRING_OPTIONAL_INTEGER =
+      OperandTypes.or(
+          OperandTypes.STRING_STRING,
+          OperandTypes.family(SqlTypeFamily.STRING, SqlTypeFamily.STRING, SqlTypeFamily.INTEGER));
+  private static final SqlOperandTypeChecker STRING_STRING_OPTIONAL_STRING =
+      OperandTypes.or(OperandTypes.STRING_STRING, OperandTypes.STRING_STRING_STRING);
+
+  /**
+   * Trino's scalar functions that Calcite's standard table lacks, with Trino's argument order and
+   * types; {@link #function(RexCall, int[], SqlType)} maps them by name. The query planner chains
+   * this table before the standard one, so Trino's {@code replace(s, search)} and {@code
+   * split_part} (NULL past the last field) win over Calcite's.
+   */
+  static final SqlOperatorTable FUNCTIONS =
+      SqlOperatorTables.of(
+          List.of(
+              SqlLibraryOperators.LTRIM,
+              SqlLibraryOperators.RTRIM,
+              SqlLibraryOperators.STRPOS,
+              SqlLibraryOperators.LPAD,
+              SqlLibraryOperators.RPAD,
+              SqlLibraryOperators.REVERSE,
+              SqlLibraryOperators.STARTS_WITH,
+              SqlLibraryOperators.REGEXP_LIKE,
+              SqlLibraryOperators.GREATEST,
+              SqlLibraryOperators.LEAST,
+              SqlLibraryOperators.LOG2,
+              SqlLibraryOperators.IF,
+              SqlLibraryOperators.TRY_CAST,
+              function(
+                  "REPLACE",
+                  ReturnTypes.VARCHAR_NULLABLE,
+                  STRING_STRING_OPTIONAL_STRING,
+                  SqlFunctionCategory.STRING),
+              function(
+                  "SPLIT_PART",
+                  ReturnTypes.VARCHAR_FORCE_NULLABLE,
+                  OperandTypes.STRING_STRING_INTEGER,
+                  SqlFunctionCategory.STRING),
+              function(
+                  "REGEXP_EXTRACT",
+                  ReturnTypes.VARCHAR_FORCE_NULLABLE,
+                  STRING_STRING_OPTIONAL_INTEGER,
+                  SqlFunctionCategory.STRING),
+              function(
+                  "REGEXP_REPLACE",
+                  ReturnTypes.VARCHAR_NULLABLE,
+                  STRING_STRING_OPTIONAL_STRING,
+                  SqlFunctionCategory.STRING),
+              function(
+                  "DATE_TRUNC",
+                  ReturnTypes.ARG1_NULLABLE,
+                  OperandTypes.family(SqlTypeFamily.STRING, SqlTypeFamily.DATETIME),
+                  SqlFunctionCategory.TIMEDATE),
+              function(
+                  "DATE_ADD",
+                  ReturnTypes.ARG2_NULLABLE,
+                  OperandTypes.family(
+                      SqlTypeFamily.STRING, SqlTypeFamily.INTEGER, SqlTypeFamily.DATETIME),
+                  SqlFunctionCategory.TIMEDATE),
+              function(
+                  "DATE_DIFF",
+                  ReturnTypes.BIGINT_NULLABLE,
+                  OperandTypes.family(
+                      SqlTypeFamily.STRING, SqlTypeFamily.DATETIME, SqlTypeFamily.DATETIME),
+                  SqlFunctionCategory.TIMEDATE),
+              function(
+                  "DATE_FORMAT",
+                  ReturnTypes.VARCHAR_NULLABLE,
+                  OperandTypes.family(SqlTypeFamily.DATETIME, SqlTypeFamily.STRING),
+                  SqlFunctionCategory.TIMEDATE),
+              function(
+                  "DATE_PARSE",
+                  ReturnTypes.TIMESTAMP_NULLABLE,
+                  OperandTypes.STRING_STRING,
+                  SqlFunctionCategory.TIMEDATE),
+              function(
+                  "FROM_ISO8601_TIMESTAMP",
+                  ReturnTypes.TIMESTAMP_NULLABLE,
+                  OperandTypes.STRING,
+                  SqlFunctionCategory.TIMEDATE),
+              function(
+                  "FROM_UNIXTIME",
+                  ReturnTypes.TIMESTAMP_NULLABLE,
+                  OperandTypes.NUMERIC,
+                  SqlFunctionCategory.TIMEDATE),
+              function(
+                  "TO_UNIXTIME",
+                  ReturnTypes.DOUBLE_NULLABLE,
+                  OperandTypes.DATETIME,
+                  SqlFunctionCategory.TIMEDATE),
+              datePart("DAY_OF_WEEK"),
+              datePart("DOW"),
+              datePart("DAY_OF_YEAR"),
+              datePart("DOY"),
+              datePart("DAY_OF_MONTH"),
+              datePart("WEEK_OF_YEAR"),
+              datePart("YEAR_OF_WEEK"),
+              function(
+                  "POW",
+                  ReturnTypes.DOUBLE_NULLABLE,
+                  OperandTypes.NUMERIC_NUMERIC,
+                  SqlFunctionCategory.NUMERIC),
+              function(
+                  "E", ReturnTypes.DOUBLE, OperandTypes.NILADIC, SqlFunctionCategory.NUMERIC)));
 
   private final RexBuilder rexBuilder;
 
@@ -180,6 +308,40 @@ final class ExpressionTranslator {
         return extract(call, columnMap, type);
       case TRIM:
         return trim(call, columnMap, type);
+      case SAFE_CAST:
+        return new Expr.Call(
+            Operator.TRY_CAST, List.of(expression(operands.get(0), columnMap)), type);
+      case IF:
+        {
+          // if(c, a) is CASE WHEN c THEN a END; if(c, a, b) adds ELSE b.
+          List<Expr> args = arguments(call, columnMap);
+          for (int i = 1; i < args.size(); i++) {
+            args.set(i, cast(args.get(i), type));
+          }
+          if (args.size() == 2) {
+            args.add(new Expr.Literal(null, type));
+          }
+          return new Expr.Call(Operator.CASE, args, type);
+        }
+      case GREATEST:
+      case LEAST:
+        {
+          List<Expr> args = arguments(call, columnMap);
+          for (int i = 0; i < args.size(); i++) {
+            args.set(i, cast(args.get(i), type));
+          }
+          return new Expr.Call(
+              call.getKind() == SqlKind.GREATEST ? Operator.GREATEST : Operator.LEAST, args, type);
+        }
+      case POSITION:
+        if (operands.size() != 2) {
+          throw unsupported(call);
+        }
+        // position(sub IN s) is strpos(s, sub).
+        return new Expr.Call(
+            Operator.STRPOS,
+            List.of(expression(operands.get(1), columnMap), expression(operands.get(0), columnMap)),
+            type);
       case FLOOR:
       case CEIL:
         if (operands.size() != 1) {
@@ -221,15 +383,121 @@ final class ExpressionTranslator {
         return simple(Operator.ABS, call, columnMap, type);
       case "ROUND":
         return simple(Operator.ROUND, call, columnMap, type);
+      case "LTRIM":
+        return simple(Operator.LTRIM, call, columnMap, type);
+      case "RTRIM":
+        return simple(Operator.RTRIM, call, columnMap, type);
+      case "REPLACE":
+        return simple(Operator.REPLACE, call, columnMap, type);
+      case "SPLIT_PART":
+        return simple(Operator.SPLIT_PART, call, columnMap, type);
+      case "STRPOS":
+        return simple(Operator.STRPOS, call, columnMap, type);
+      case "LPAD":
+        return simple(Operator.LPAD, call, columnMap, type);
+      case "RPAD":
+        return simple(Operator.RPAD, call, columnMap, type);
+      case "REVERSE":
+        return simple(Operator.REVERSE, call, columnMap, type);
+      case "STARTS_WITH":
+        return simple(Operator.STARTS_WITH, call, columnMap, type);
+      case "REGEXP_LIKE":
+        return simple(Operator.REGEXP_LIKE, call, columnMap, type);
+      case "REGEXP_EXTRACT":
+        return simple(Operator.REGEXP_EXTRACT, call, columnMap, type);
+      case "REGEXP_REPLACE":
+        return simple(Operator.REGEXP_REPLACE, call, columnMap, type);
+      case "DATE_TRUNC":
+        return simple(Operator.DATE_TRUNC, call, columnMap, type);
+      case "DATE_ADD":
+        return simple(Operator.DATE_ADD, call, columnMap, type);
+      case "DATE_DIFF":
+        return simple(Operator.DATE_DIFF, call, columnMap, type);
+      case "DATE_FORMAT":
+        return simple(Operator.DATE_FORMAT, call, columnMap, type);
+      case "DATE_PARSE":
+        return simple(Operator.DATE_PARSE, call, columnMap, type);
+      case "FROM_ISO8601_TIMESTAMP":
+        return simple(Operator.FROM_ISO8601_TIMESTAMP, call, columnMap, type);
+      case "FROM_UNIXTIME":
+        return simple(Operator.FROM_UNIXTIME, call, columnMap, type);
+      case "TO_UNIXTIME":
+        return simple(Operator.TO_UNIXTIME, call, columnMap, type);
+      case "DAY_OF_WEEK":
+      case "DOW":
+        return simple(Operator.EXTRACT_DAY_OF_WEEK, call, columnMap, type);
+      case "DAY_OF_YEAR":
+      case "DOY":
+        return simple(Operator.EXTRACT_DAY_OF_YEAR, call, columnMap, type);
+      case "DAY_OF_MONTH":
+        return simple(Operator.EXTRACT_DAY, call, columnMap, type);
+      case "WEEK_OF_YEAR":
+        return simple(Operator.EXTRACT_WEEK, call, columnMap, type);
+      case "POWER":
+      case "POW":
+        return simple(Operator.POWER, call, columnMap, type);
+      case "SQRT":
+        return simple(Operator.SQRT, call, columnMap, type);
+      case "EXP":
+        return simple(Operator.EXP, call, columnMap, type);
+      case "LN":
+        return simple(Operator.LN, call, columnMap, type);
+      case "LOG10":
+        return simple(Operator.LOG10, call, columnMap, type);
+      case "LOG2":
+        return simple(Operator.LOG2, call, columnMap, type);
+      case "SIGN":
+        return simple(Operator.SIGN, call, columnMap, type);
+      case "TRUNCATE":
+        return simple(Operator.TRUNCATE, call, columnMap, type);
+      case "PI":
+        return new Expr.Literal(Math.PI, SqlType.DOUBLE);
+      case "E":
+        return new Expr.Literal(Math.E, SqlType.DOUBLE);
+      case "CURRENT_DATE":
+        // Fixed when the query is planned, so every task sees the same date (session zone).
+        return new Expr.Literal(LocalDate.now().toEpochDay(), SqlType.DATE);
       default:
         throw unsupported(call);
     }
   }
 
+  /**
+   * {@code x +/- INTERVAL} over a column: a DATE_ADD in months (year-month intervals) or in
+   * milliseconds (day-time intervals; whole days for a date).
+   */
+  private static Expr intervalAdd(
+      Operator operator, Expr value, RexLiteral interval, SqlType type) {
+    long amount = interval.getValueAs(BigDecimal.class).longValueExact();
+    if (operator == Operator.SUBTRACT) {
+      amount = -amount;
+    }
+    String unit;
+    if (interval.getType().getSqlTypeName().getFamily() == SqlTypeFamily.INTERVAL_YEAR_MONTH) {
+      unit = "month";
+    } else if (value.type().kind() == SqlType.Kind.DATE) {
+      if (amount % MILLIS_PER_DAY != 0) {
+        throw new TarnException(
+            ErrorCode.TYPE_MISMATCH, "Cannot add an interval of hours or less to a date: " + value);
+      }
+      unit = "day";
+      amount /= MILLIS_PER_DAY;
+    } else {
+      unit = "millisecond";
+    }
+    return new Expr.Call(
+        Operator.DATE_ADD,
+        List.of(
+            new Expr.Literal(unit, SqlType.VARCHAR),
+            new Expr.Literal(amount, SqlType.BIGINT),
+            cast(value, type)),
+        type);
+  }
+
   private Expr binary(Operator operator, RexCall call, int[] columnMap, SqlType type) {
     for (RexNode operand : call.getOperands()) {
       if (SqlTypeUtil.isInterval(operand.getType())) {
-        return dateArithmetic(operator, call, type);
+        return dateArithmetic(operator, call, columnMap, type);
       }
     }
     return simple(operator, call, columnMap, type);
@@ -239,7 +507,7 @@ final class ExpressionTranslator {
    * {@code DATE 'd' +/- INTERVAL 'n' DAY|MONTH|YEAR} with constants, folded here into a date: Tarn
    * has no interval type, and these are the constants reports filter on.
    */
-  private static Expr dateArithmetic(Operator operator, RexCall call, SqlType type) {
+  private Expr dateArithmetic(Operator operator, RexCall call, int[] columnMap, SqlType type) {
     List<RexNode> operands = call.getOperands();
     RexNode date = operands.get(0);
     RexNode interval = operands.get(1);
@@ -247,17 +515,20 @@ final class ExpressionTranslator {
       date = operands.get(1);
       interval = operands.get(0);
     }
-    if (type.kind() != SqlType.Kind.DATE
-        || !(date instanceof RexLiteral dateLiteral)
+    if ((type.kind() != SqlType.Kind.DATE && type.kind() != SqlType.Kind.TIMESTAMP)
         || !(interval instanceof RexLiteral intervalLiteral)
-        || dateLiteral.isNull()
         || intervalLiteral.isNull()
         || (operator != Operator.ADD && operator != Operator.SUBTRACT)) {
       throw new TarnException(
           ErrorCode.NOT_SUPPORTED,
-          "Interval arithmetic is supported only as DATE 'yyyy-mm-dd' +/- INTERVAL 'n' "
-              + "DAY|MONTH|YEAR: "
+          "Interval arithmetic is supported only as a date or timestamp +/- INTERVAL 'n' "
+              + "YEAR|MONTH|DAY|HOUR|MINUTE|SECOND: "
               + call);
+    }
+    if (!(date instanceof RexLiteral dateLiteral)
+        || dateLiteral.isNull()
+        || type.kind() != SqlType.Kind.DATE) {
+      return intervalAdd(operator, expression(date, columnMap), intervalLiteral, type);
     }
     LocalDate start = LocalDate.ofEpochDay(dateLiteral.getValueAs(Integer.class));
     long amount = intervalLiteral.getValueAs(BigDecimal.class).longValue();
@@ -353,6 +624,29 @@ final class ExpressionTranslator {
       case DAY:
         operator = Operator.EXTRACT_DAY;
         break;
+      case QUARTER:
+        operator = Operator.EXTRACT_QUARTER;
+        break;
+      case WEEK:
+        operator = Operator.EXTRACT_WEEK;
+        break;
+      case DOW:
+      case ISODOW:
+        // Trino's day_of_week (and dow) is ISO: Monday = 1 .. Sunday = 7.
+        operator = Operator.EXTRACT_DAY_OF_WEEK;
+        break;
+      case DOY:
+        operator = Operator.EXTRACT_DAY_OF_YEAR;
+        break;
+      case HOUR:
+        operator = Operator.EXTRACT_HOUR;
+        break;
+      case MINUTE:
+        operator = Operator.EXTRACT_MINUTE;
+        break;
+      case SECOND:
+        operator = Operator.EXTRACT_SECOND;
+        break;
       default:
         throw new TarnException(
             ErrorCode.NOT_SUPPORTED, "EXTRACT(" + unit + " FROM ...) is not supported");
@@ -361,19 +655,25 @@ final class ExpressionTranslator {
     return new Expr.Call(operator, List.of(value), type);
   }
 
-  /** Only {@code TRIM(x)}, that is trimming spaces from both ends, is supported. */
+  /** TRIM of spaces: both ends, LEADING (ltrim) or TRAILING (rtrim). */
   private Expr trim(RexCall call, int[] columnMap, SqlType type) {
     SqlTrimFunction.Flag flag =
         ((RexLiteral) call.getOperands().get(0)).getValueAs(SqlTrimFunction.Flag.class);
     RexNode characters = call.getOperands().get(1);
     boolean spaces =
         characters instanceof RexLiteral literal && " ".equals(literal.getValueAs(String.class));
-    if (flag != SqlTrimFunction.Flag.BOTH || !spaces) {
+    if (!spaces) {
       throw new TarnException(
-          ErrorCode.NOT_SUPPORTED, "TRIM is supported only as TRIM(value): " + call);
+          ErrorCode.NOT_SUPPORTED, "TRIM is supported only for spaces: " + call);
     }
     Expr value = expression(call.getOperands().get(2), columnMap);
-    return new Expr.Call(Operator.TRIM, List.of(value), type);
+    Operator operator =
+        switch (flag) {
+          case BOTH -> Operator.TRIM;
+          case LEADING -> Operator.LTRIM;
+          case TRAILING -> Operator.RTRIM;
+        };
+    return new Expr.Call(operator, List.of(value), type);
   }
 
   private static TarnException unsupported(RexCall call) {

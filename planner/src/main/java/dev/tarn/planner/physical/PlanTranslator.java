@@ -12,6 +12,9 @@ import dev.tarn.core.plan.AggregateFunction;
 import dev.tarn.core.plan.AggregateStep;
 import dev.tarn.core.plan.JoinType;
 import dev.tarn.core.plan.SortKey;
+import dev.tarn.core.plan.WindowCall;
+import dev.tarn.core.plan.WindowFrame;
+import dev.tarn.core.plan.WindowFunction;
 import dev.tarn.core.storage.FileEntry;
 import dev.tarn.core.storage.LakeStorage;
 import dev.tarn.core.type.SqlType;
@@ -31,12 +34,20 @@ import org.apache.calcite.rel.core.JoinInfo;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.core.Union;
 import org.apache.calcite.rel.core.Values;
+import org.apache.calcite.rel.core.Window;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.rex.RexWindowBound;
+import org.apache.calcite.sql.SqlAggFunction;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.util.ImmutableBitSet;
 
 /**
@@ -103,6 +114,12 @@ final class PlanTranslator {
     }
     if (rel instanceof Values values) {
       return values(values);
+    }
+    if (rel instanceof Union union) {
+      return union(union);
+    }
+    if (rel instanceof Window window) {
+      return window(window);
     }
     throw new TarnException(
         ErrorCode.NOT_SUPPORTED,
@@ -203,8 +220,14 @@ final class PlanTranslator {
 
   private PlanNode aggregate(Aggregate aggregate) {
     if (aggregate.getGroupType() != Aggregate.Group.SIMPLE) {
-      throw new TarnException(
-          ErrorCode.NOT_SUPPORTED, "GROUPING SETS, ROLLUP and CUBE are not supported");
+      return groupingSets(aggregate);
+    }
+    boolean filtered = false;
+    for (org.apache.calcite.rel.core.AggregateCall call : aggregate.getAggCallList()) {
+      filtered |= call.filterArg >= 0;
+    }
+    if (filtered) {
+      return filteredAggregate(aggregate);
     }
     PlanNode input;
     int[] columnMap = null;
@@ -221,10 +244,23 @@ final class PlanTranslator {
     } else {
       input = translate(aggregate.getInput());
     }
+    List<Integer> keys = new ArrayList<>();
+    for (int key : aggregate.getGroupSet()) {
+      keys.add(columnMap == null ? key : columnMap[key]);
+    }
+    return simpleAggregate(input, keys, aggregate.getAggCallList(), columnMap, aggregate);
+  }
+
+  private PlanNode simpleAggregate(
+      PlanNode input,
+      List<Integer> keys,
+      List<org.apache.calcite.rel.core.AggregateCall> calciteCalls,
+      int[] columnMap,
+      Aggregate aggregate) {
     List<Column> output = columns(aggregate.getRowType());
     int keyCount = aggregate.getGroupCount();
+    List<Column> columns = new ArrayList<>(output.subList(0, keyCount));
     List<AggregateCall> calls = new ArrayList<>();
-    List<org.apache.calcite.rel.core.AggregateCall> calciteCalls = aggregate.getAggCallList();
     for (int i = 0; i < calciteCalls.size(); i++) {
       org.apache.calcite.rel.core.AggregateCall call = calciteCalls.get(i);
       String name = call.getAggregation().getName().toLowerCase(Locale.ROOT);
@@ -232,28 +268,7 @@ final class PlanTranslator {
         throw new TarnException(
             ErrorCode.NOT_SUPPORTED, "FILTER on aggregate " + name + " is not supported");
       }
-      AggregateFunction function;
-      switch (call.getAggregation().getKind()) {
-        case COUNT:
-          function =
-              call.getArgList().isEmpty() ? AggregateFunction.COUNT_STAR : AggregateFunction.COUNT;
-          break;
-        case SUM:
-          function = AggregateFunction.SUM;
-          break;
-        case AVG:
-          function = AggregateFunction.AVG;
-          break;
-        case MIN:
-          function = AggregateFunction.MIN;
-          break;
-        case MAX:
-          function = AggregateFunction.MAX;
-          break;
-        default:
-          throw new TarnException(
-              ErrorCode.NOT_SUPPORTED, "Aggregate function " + name + " is not supported");
-      }
+      AggregateFunction function = aggregateFunction(call);
       if (call.getArgList().size() > 1) {
         throw new TarnException(
             ErrorCode.NOT_SUPPORTED,
@@ -264,81 +279,543 @@ final class PlanTranslator {
         argument = columnMap[argument];
       }
       Column column = output.get(keyCount + i);
+      columns.add(column);
       calls.add(
           new AggregateCall(function, argument, call.isDistinct(), column.type(), column.name()));
     }
-    List<Integer> keys = new ArrayList<>();
-    for (int key : aggregate.getGroupSet()) {
-      keys.add(columnMap == null ? key : columnMap[key]);
-    }
-    return new PlanNode.Aggregate(input, keys, calls, AggregateStep.SINGLE, output);
+    return new PlanNode.Aggregate(input, keys, calls, AggregateStep.SINGLE, columns);
   }
 
-  private PlanNode join(Join join) {
-    JoinInfo info = join.analyzeCondition();
-    if (info.leftKeys.isEmpty()) {
-      throw new TarnException(
-          ErrorCode.NOT_SUPPORTED,
-          "Joins need an equality condition between the two sides; cross joins are not supported");
+  /**
+   * {@code f(x) FILTER (WHERE c)} is {@code f(CASE WHEN c THEN x END)} for functions that skip
+   * NULLs, and {@code count(*) FILTER (WHERE c)} is {@code count(CASE WHEN c THEN TRUE END)}: a
+   * Project below the aggregate adds one such column per filtered call (EXCEPT becomes this).
+   */
+  private PlanNode filteredAggregate(Aggregate aggregate) {
+    PlanNode input = translate(aggregate.getInput());
+    List<Column> inputColumns = input.outputColumns();
+    List<Expr> projections = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < inputColumns.size(); i++) {
+      projections.add(new Expr.ColumnRef(i, inputColumns.get(i).type()));
+      names.add(inputColumns.get(i).name());
     }
-    RexNode residualNode =
-        RexUtil.composeConjunction(join.getCluster().getRexBuilder(), info.nonEquiConditions);
-    Expr residual = residualNode.isAlwaysTrue() ? null : expressions.translate(residualNode, null);
+    List<org.apache.calcite.rel.core.AggregateCall> calls = new ArrayList<>();
+    for (org.apache.calcite.rel.core.AggregateCall call : aggregate.getAggCallList()) {
+      if (call.filterArg < 0) {
+        calls.add(call);
+        continue;
+      }
+      AggregateFunction function = aggregateFunction(call);
+      if (function != AggregateFunction.COUNT_STAR && call.getArgList().size() != 1) {
+        throw new TarnException(
+            ErrorCode.NOT_SUPPORTED,
+            "FILTER on aggregate " + call.getAggregation().getName() + " is not supported");
+      }
+      Expr value =
+          function == AggregateFunction.COUNT_STAR
+              ? new Expr.Literal(true, SqlType.BOOLEAN)
+              : new Expr.ColumnRef(
+                  call.getArgList().get(0), inputColumns.get(call.getArgList().get(0)).type());
+      Expr condition = new Expr.ColumnRef(call.filterArg, inputColumns.get(call.filterArg).type());
+      projections.add(
+          new Expr.Call(
+              Expr.Operator.CASE,
+              List.of(condition, value, new Expr.Literal(null, value.type())),
+              value.type()));
+      names.add("$filtered" + calls.size());
+      SqlAggFunction aggregation =
+          function == AggregateFunction.COUNT_STAR
+              ? SqlStdOperatorTable.COUNT
+              : call.getAggregation();
+      calls.add(
+          org.apache.calcite.rel.core.AggregateCall.create(
+              aggregation,
+              call.isDistinct(),
+              call.isApproximate(),
+              call.ignoreNulls(),
+              call.rexList,
+              List.of(projections.size() - 1),
+              -1,
+              call.distinctKeys,
+              call.collation,
+              call.type,
+              call.name));
+    }
+    PlanNode project = new PlanNode.Project(input, projections, names);
+    return simpleAggregate(project, aggregate.getGroupSet().asList(), calls, null, aggregate);
+  }
+
+  /** Tarn's function for a Calcite aggregate call, by kind, then by name for the others. */
+  private static AggregateFunction aggregateFunction(
+      org.apache.calcite.rel.core.AggregateCall call) {
+    String name = call.getAggregation().getName().toLowerCase(Locale.ROOT);
+    switch (name) {
+      case "count_if":
+        return AggregateFunction.COUNT_IF;
+      case "bool_and":
+      case "every":
+        return AggregateFunction.BOOL_AND;
+      case "bool_or":
+        return AggregateFunction.BOOL_OR;
+      case "arbitrary":
+      case "any_value":
+        return AggregateFunction.ARBITRARY;
+      case "stddev":
+      case "stddev_samp":
+        return AggregateFunction.STDDEV;
+      case "stddev_pop":
+        return AggregateFunction.STDDEV_POP;
+      case "variance":
+      case "var_samp":
+        return AggregateFunction.VARIANCE;
+      case "var_pop":
+        return AggregateFunction.VAR_POP;
+      case "approx_distinct":
+        return AggregateFunction.APPROX_DISTINCT;
+      default:
+        break;
+    }
+    switch (call.getAggregation().getKind()) {
+      case COUNT:
+        return call.getArgList().isEmpty() ? AggregateFunction.COUNT_STAR : AggregateFunction.COUNT;
+      case SUM:
+      case SUM0:
+        return AggregateFunction.SUM;
+      case AVG:
+        return AggregateFunction.AVG;
+      case MIN:
+        return AggregateFunction.MIN;
+      case MAX:
+        return AggregateFunction.MAX;
+      case SINGLE_VALUE:
+        // A scalar sub-query's value. Tarn does not check that the sub-query returned at most one
+        // row (Trino fails with "Scalar sub-query has returned multiple rows"): it takes any.
+        return AggregateFunction.ARBITRARY;
+      default:
+        throw new TarnException(
+            ErrorCode.NOT_SUPPORTED, "Aggregate function " + name + " is not supported");
+    }
+  }
+
+  /**
+   * GROUPING SETS, ROLLUP and CUBE: one aggregation per grouping set over the same input, each
+   * padded to the full key layout with NULLs for the keys it does not group by, all UNIONed. {@code
+   * GROUPING(...)} and {@code GROUPING_ID(...)} become constants per set.
+   *
+   * <pre>
+   *   GROUP BY ROLLUP(a, b)  =  Union( Project(a, b, aggs) <- Aggregate(a, b),
+   *                                   Project(a, NULL, aggs) <- Aggregate(a),
+   *                                   Project(NULL, NULL, aggs) <- Aggregate() )
+   * </pre>
+   */
+  private PlanNode groupingSets(Aggregate aggregate) {
+    List<Column> output = columns(aggregate.getRowType());
+    List<Integer> allKeys = aggregate.getGroupSet().asList();
+    int keyCount = allKeys.size();
+    List<org.apache.calcite.rel.core.AggregateCall> plainCalls = new ArrayList<>();
+    for (org.apache.calcite.rel.core.AggregateCall call : aggregate.getAggCallList()) {
+      if (call.filterArg >= 0) {
+        throw new TarnException(
+            ErrorCode.NOT_SUPPORTED,
+            "FILTER on aggregate "
+                + call.getAggregation().getName().toLowerCase(Locale.ROOT)
+                + " with GROUPING SETS, ROLLUP or CUBE is not supported");
+      }
+      SqlKind kind = call.getAggregation().getKind();
+      if (kind != SqlKind.GROUPING && kind != SqlKind.GROUPING_ID) {
+        plainCalls.add(call);
+      }
+    }
+    List<PlanNode> inputs = new ArrayList<>();
+    for (ImmutableBitSet set : aggregate.getGroupSets()) {
+      PlanNode input = translate(aggregate.getInput());
+      List<Integer> setKeys = set.asList();
+      List<Column> setColumns = new ArrayList<>();
+      for (int key : setKeys) {
+        setColumns.add(output.get(allKeys.indexOf(key)));
+      }
+      List<AggregateCall> calls = new ArrayList<>();
+      List<Column> withCalls = new ArrayList<>(setColumns);
+      int callIndex = keyCount;
+      for (org.apache.calcite.rel.core.AggregateCall call : aggregate.getAggCallList()) {
+        Column column = output.get(callIndex++);
+        if (!plainCalls.contains(call)) {
+          continue;
+        }
+        AggregateFunction function = aggregateFunction(call);
+        int argument = function == AggregateFunction.COUNT_STAR ? -1 : call.getArgList().get(0);
+        calls.add(
+            new AggregateCall(function, argument, call.isDistinct(), column.type(), column.name()));
+        withCalls.add(column);
+      }
+      PlanNode grouped =
+          new PlanNode.Aggregate(input, setKeys, calls, AggregateStep.SINGLE, withCalls);
+      List<Expr> padded = new ArrayList<>();
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < keyCount; i++) {
+        Column column = output.get(i);
+        int position = setKeys.indexOf(allKeys.get(i));
+        padded.add(
+            position >= 0
+                ? new Expr.ColumnRef(position, column.type())
+                : new Expr.Literal(null, column.type()));
+        names.add(column.name());
+      }
+      int plain = setKeys.size();
+      callIndex = keyCount;
+      for (org.apache.calcite.rel.core.AggregateCall call : aggregate.getAggCallList()) {
+        Column column = output.get(callIndex++);
+        names.add(column.name());
+        if (plainCalls.contains(call)) {
+          padded.add(new Expr.ColumnRef(plain++, column.type()));
+          continue;
+        }
+        // GROUPING(a, b): bit per argument, most significant first, 1 when not grouped by it.
+        long bits = 0;
+        for (int argument : call.getArgList()) {
+          bits = (bits << 1) | (set.get(argument) ? 0 : 1);
+        }
+        padded.add(new Expr.Literal(bits, column.type()));
+      }
+      inputs.add(new PlanNode.Project(grouped, padded, names));
+    }
+    if (inputs.size() == 1) {
+      return inputs.get(0);
+    }
+    return new PlanNode.Union(inputs, output);
+  }
+
+  /**
+   * A join of any type. Equalities between the sides become keys, everything else the residual; a
+   * join with no equality is keyless (every pair is compared). An ANTI join whose condition is
+   * {@code x = y OR x IS NULL OR y IS NULL} per key (what NOT IN becomes) is NULL_AWARE_ANTI.
+   */
+  private PlanNode join(Join join) {
+    JoinType type;
     switch (join.getJoinType()) {
       case INNER:
-        return new PlanNode.Join(
-            JoinType.INNER,
-            translate(join.getLeft()),
-            translate(join.getRight()),
-            info.leftKeys,
-            info.rightKeys,
-            residual);
+        type = JoinType.INNER;
+        break;
       case LEFT:
-        if (residual != null) {
-          throw new TarnException(
-              ErrorCode.NOT_SUPPORTED,
-              "LEFT JOIN conditions other than ANDed equalities are not supported");
-        }
-        return new PlanNode.Join(
-            JoinType.LEFT,
-            translate(join.getLeft()),
-            translate(join.getRight()),
-            info.leftKeys,
-            info.rightKeys,
-            null);
+        type = JoinType.LEFT;
+        break;
       case RIGHT:
-        if (residual != null) {
-          throw new TarnException(
-              ErrorCode.NOT_SUPPORTED,
-              "RIGHT JOIN conditions other than ANDed equalities are not supported");
+        type = JoinType.RIGHT;
+        break;
+      case FULL:
+        type = JoinType.FULL;
+        break;
+      case SEMI:
+        type = JoinType.SEMI;
+        break;
+      case ANTI:
+        PlanNode nullAware = nullAwareAnti(join);
+        if (nullAware != null) {
+          return nullAware;
         }
-        return rightJoin(join, info);
+        type = JoinType.ANTI;
+        break;
       default:
         throw new TarnException(
             ErrorCode.NOT_SUPPORTED, join.getJoinType() + " joins are not supported");
     }
+    // (a = b AND x) OR (a = b AND y) is a = b AND (x OR y): a key plus a residual (TPC-H Q19).
+    RexNode condition = RexUtil.pullFactors(join.getCluster().getRexBuilder(), join.getCondition());
+    JoinInfo info = JoinInfo.of(join.getLeft(), join.getRight(), condition);
+    RexNode residualNode =
+        RexUtil.composeConjunction(join.getCluster().getRexBuilder(), info.nonEquiConditions);
+    Expr residual = residualNode.isAlwaysTrue() ? null : expressions.translate(residualNode, null);
+    return new PlanNode.Join(
+        type,
+        translate(join.getLeft()),
+        translate(join.getRight()),
+        info.leftKeys,
+        info.rightKeys,
+        residual);
   }
 
-  /** A RIGHT join is a LEFT join with the sides swapped, then the columns put back in order. */
-  private PlanNode rightJoin(Join join, JoinInfo info) {
-    PlanNode left = translate(join.getLeft());
-    PlanNode right = translate(join.getRight());
-    PlanNode swapped =
-        new PlanNode.Join(JoinType.LEFT, right, left, info.rightKeys, info.leftKeys, null);
-    int leftCount = left.outputColumns().size();
-    int rightCount = right.outputColumns().size();
-    List<Column> columns = swapped.outputColumns();
-    List<Expr> reorder = new ArrayList<>();
-    List<String> names = new ArrayList<>();
-    for (int i = 0; i < leftCount; i++) {
-      reorder.add(new Expr.ColumnRef(rightCount + i, columns.get(rightCount + i).type()));
-      names.add(columns.get(rightCount + i).name());
+  /**
+   * The NULL_AWARE_ANTI join for an ANTI join whose condition is exactly one {@code l = r} ORed
+   * with {@code l IS NULL} and/or {@code r IS NULL} (an uncorrelated single-column NOT IN); null
+   * otherwise.
+   */
+  private PlanNode nullAwareAnti(Join join) {
+    int leftCount = join.getLeft().getRowType().getFieldCount();
+    List<Integer> leftKeys = new ArrayList<>();
+    List<Integer> rightKeys = new ArrayList<>();
+    boolean nullTests = false;
+    for (RexNode conjunct : RelOptUtil.conjunctions(join.getCondition())) {
+      List<RexNode> disjuncts = RelOptUtil.disjunctions(conjunct);
+      int left = -1;
+      int right = -1;
+      for (RexNode disjunct : disjuncts) {
+        if (disjunct.getKind() == SqlKind.EQUALS) {
+          List<RexNode> operands = ((RexCall) disjunct).getOperands();
+          if (left >= 0
+              || !(operands.get(0) instanceof RexInputRef a)
+              || !(operands.get(1) instanceof RexInputRef b)) {
+            return null;
+          }
+          int first = Math.min(a.getIndex(), b.getIndex());
+          int second = Math.max(a.getIndex(), b.getIndex());
+          if (first >= leftCount || second < leftCount) {
+            return null;
+          }
+          left = first;
+          right = second - leftCount;
+        }
+      }
+      if (left < 0) {
+        return null;
+      }
+      for (RexNode disjunct : disjuncts) {
+        if (disjunct.getKind() == SqlKind.EQUALS) {
+          continue;
+        }
+        if (disjunct.getKind() != SqlKind.IS_NULL
+            || !(((RexCall) disjunct).getOperands().get(0) instanceof RexInputRef tested)
+            || (tested.getIndex() != left && tested.getIndex() != right + leftCount)) {
+          return null;
+        }
+        nullTests = true;
+      }
+      leftKeys.add(left);
+      rightKeys.add(right);
     }
-    for (int i = 0; i < rightCount; i++) {
-      reorder.add(new Expr.ColumnRef(i, columns.get(i).type()));
-      names.add(columns.get(i).name());
+    if (!nullTests || leftKeys.size() != 1) {
+      // Plain equalities (no side can be NULL, or a correlation key, whose NULLs matter only
+      // within its group), or several keys: an ANTI join with the NULL tests as its residual.
+      return null;
     }
-    return new PlanNode.Project(swapped, reorder, names);
+    return new PlanNode.Join(
+        JoinType.NULL_AWARE_ANTI,
+        translate(join.getLeft()),
+        translate(join.getRight()),
+        leftKeys,
+        rightKeys,
+        null);
+  }
+
+  /** UNION ALL (distinct unions, INTERSECT and EXCEPT were rewritten into it before). */
+  private PlanNode union(Union union) {
+    if (!union.all) {
+      throw new IllegalStateException("UNION DISTINCT should have been rewritten: " + union);
+    }
+    List<PlanNode> inputs = new ArrayList<>();
+    for (RelNode input : union.getInputs()) {
+      inputs.add(translate(input));
+    }
+    return new PlanNode.Union(inputs, columns(union.getRowType()));
+  }
+
+  /**
+   * A Calcite Window holds one group per distinct (PARTITION BY, ORDER BY, frame); each becomes a
+   * {@link PlanNode.Window} over the previous one. Every group's calls read only the original input
+   * columns, which keep their positions, so the stacked output is Calcite's layout: the input, then
+   * each group's calls in order.
+   */
+  private PlanNode window(Window window) {
+    PlanNode current = translate(window.getInput());
+    int inputCount = window.getInput().getRowType().getFieldCount();
+    List<Column> output = columns(window.getRowType());
+    // LAG/LEAD defaults that are constants become extra columns after the input, dropped again
+    // at the end: the operator reads a default from a column.
+    List<Expr> constantDefaults = new ArrayList<>();
+    int[] defaultColumns = new int[window.constants.size()];
+    java.util.Arrays.fill(defaultColumns, -1);
+    for (Window.Group group : window.groups) {
+      for (Window.RexWinAggCall call : group.aggCalls) {
+        boolean navigation = call.getKind() == SqlKind.LAG || call.getKind() == SqlKind.LEAD;
+        if (navigation
+            && call.getOperands().size() > 2
+            && call.getOperands().get(2) instanceof RexInputRef ref
+            && ref.getIndex() >= inputCount
+            && defaultColumns[ref.getIndex() - inputCount] < 0) {
+          defaultColumns[ref.getIndex() - inputCount] = inputCount + constantDefaults.size();
+          RexLiteral literal = window.constants.get(ref.getIndex() - inputCount);
+          SqlType type = TypeConversion.toSqlType(call.getType());
+          constantDefaults.add(
+              ExpressionTranslator.cast(ExpressionTranslator.literal(literal), type));
+        }
+      }
+    }
+    int extra = constantDefaults.size();
+    if (extra > 0) {
+      List<Column> columns = current.outputColumns();
+      List<Expr> projections = new ArrayList<>();
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < columns.size(); i++) {
+        projections.add(new Expr.ColumnRef(i, columns.get(i).type()));
+        names.add(columns.get(i).name());
+      }
+      for (int i = 0; i < extra; i++) {
+        projections.add(constantDefaults.get(i));
+        names.add("$default" + i);
+      }
+      current = new PlanNode.Project(current, projections, names);
+    }
+    int outputIndex = inputCount;
+    for (Window.Group group : window.groups) {
+      List<Integer> partitionKeys = group.keys.asList();
+      List<SortKey> orderKeys = new ArrayList<>();
+      for (RelFieldCollation collation : group.orderKeys.getFieldCollations()) {
+        orderKeys.add(
+            new SortKey(
+                collation.getFieldIndex(),
+                !collation.getDirection().isDescending(),
+                collation.nullDirection == RelFieldCollation.NullDirection.FIRST));
+      }
+      WindowFrame frame =
+          new WindowFrame(
+              group.isRows ? WindowFrame.Type.ROWS : WindowFrame.Type.RANGE,
+              bound(group.lowerBound, window, inputCount),
+              bound(group.upperBound, window, inputCount));
+      List<WindowCall> calls = new ArrayList<>();
+      for (Window.RexWinAggCall call : group.aggCalls) {
+        Column column = output.get(outputIndex++);
+        calls.add(windowCall(call, window, inputCount, defaultColumns, frame, column));
+      }
+      current = new PlanNode.Window(current, partitionKeys, orderKeys, calls);
+    }
+    if (extra > 0) {
+      List<Column> columns = current.outputColumns();
+      List<Expr> projections = new ArrayList<>();
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < columns.size(); i++) {
+        if (i < inputCount || i >= inputCount + extra) {
+          projections.add(new Expr.ColumnRef(i, columns.get(i).type()));
+          names.add(columns.get(i).name());
+        }
+      }
+      current = new PlanNode.Project(current, projections, names);
+    }
+    return current;
+  }
+
+  private static WindowCall windowCall(
+      Window.RexWinAggCall call,
+      Window window,
+      int inputCount,
+      int[] defaultColumns,
+      WindowFrame frame,
+      Column column) {
+    String name = call.getOperator().getName().toLowerCase(Locale.ROOT);
+    if (call.distinct) {
+      throw new TarnException(
+          ErrorCode.NOT_SUPPORTED, "DISTINCT in window function " + name + " is not supported");
+    }
+    List<RexNode> operands = call.getOperands();
+    WindowFunction function;
+    List<Integer> arguments = new ArrayList<>();
+    long offset = 0;
+    switch (call.getKind()) {
+      case ROW_NUMBER:
+        function = WindowFunction.ROW_NUMBER;
+        break;
+      case RANK:
+        function = WindowFunction.RANK;
+        break;
+      case DENSE_RANK:
+        function = WindowFunction.DENSE_RANK;
+        break;
+      case NTILE:
+        function = WindowFunction.NTILE;
+        offset = constant(operands.get(0), window, inputCount, "The bucket count of ntile");
+        break;
+      case LAG:
+      case LEAD:
+        function = call.getKind() == SqlKind.LAG ? WindowFunction.LAG : WindowFunction.LEAD;
+        arguments.add(column(operands.get(0), inputCount, name));
+        offset =
+            operands.size() > 1
+                ? constant(operands.get(1), window, inputCount, "The offset of " + name)
+                : 1;
+        if (operands.size() > 2) {
+          RexNode fallback = operands.get(2);
+          arguments.add(
+              fallback instanceof RexInputRef ref && ref.getIndex() >= inputCount
+                  ? defaultColumns[ref.getIndex() - inputCount]
+                  : column(fallback, inputCount, name));
+        }
+        break;
+      case FIRST_VALUE:
+        function = WindowFunction.FIRST_VALUE;
+        arguments.add(column(operands.get(0), inputCount, name));
+        break;
+      case LAST_VALUE:
+        function = WindowFunction.LAST_VALUE;
+        arguments.add(column(operands.get(0), inputCount, name));
+        break;
+      case COUNT:
+        function = operands.isEmpty() ? WindowFunction.COUNT_STAR : WindowFunction.COUNT;
+        if (!operands.isEmpty()) {
+          arguments.add(column(operands.get(0), inputCount, name));
+        }
+        break;
+      case SUM:
+      case SUM0:
+        // Calcite writes SUM(x) OVER w as CASE WHEN COUNT(x) OVER w > 0 THEN $SUM0(x) OVER w END.
+        function = WindowFunction.SUM;
+        arguments.add(column(operands.get(0), inputCount, name));
+        break;
+      case AVG:
+        function = WindowFunction.AVG;
+        arguments.add(column(operands.get(0), inputCount, name));
+        break;
+      case MIN:
+        function = WindowFunction.MIN;
+        arguments.add(column(operands.get(0), inputCount, name));
+        break;
+      case MAX:
+        function = WindowFunction.MAX;
+        arguments.add(column(operands.get(0), inputCount, name));
+        break;
+      default:
+        throw new TarnException(
+            ErrorCode.NOT_SUPPORTED, "Window function " + name + " is not supported");
+    }
+    return new WindowCall(function, arguments, offset, frame, column.type(), column.name());
+  }
+
+  /** A window call's column argument: an input column, not a constant. */
+  private static int column(RexNode operand, int inputCount, String function) {
+    if (operand instanceof RexInputRef ref && ref.getIndex() < inputCount) {
+      return ref.getIndex();
+    }
+    throw new TarnException(
+        ErrorCode.NOT_SUPPORTED,
+        "Window function " + function + " needs a column here, not an expression or constant");
+  }
+
+  /** A constant argument of a window call or frame (Calcite refers to the window's constants). */
+  private static long constant(RexNode operand, Window window, int inputCount, String what) {
+    RexNode value = operand;
+    if (operand instanceof RexInputRef ref && ref.getIndex() >= inputCount) {
+      value = window.constants.get(ref.getIndex() - inputCount);
+    }
+    if (value instanceof RexLiteral literal) {
+      Long number = literal.getValueAs(Long.class);
+      if (number != null) {
+        return number;
+      }
+    }
+    throw new TarnException(ErrorCode.NOT_SUPPORTED, what + " must be a constant number");
+  }
+
+  private static WindowFrame.Bound bound(RexWindowBound bound, Window window, int inputCount) {
+    if (bound.isCurrentRow()) {
+      return WindowFrame.Bound.CURRENT_ROW;
+    }
+    if (bound.isUnbounded()) {
+      return bound.isPreceding()
+          ? WindowFrame.Bound.UNBOUNDED_PRECEDING
+          : WindowFrame.Bound.UNBOUNDED_FOLLOWING;
+    }
+    long offset = constant(bound.getOffset(), window, inputCount, "A window frame offset");
+    return new WindowFrame.Bound(
+        bound.isPreceding() ? WindowFrame.Bound.Kind.PRECEDING : WindowFrame.Bound.Kind.FOLLOWING,
+        offset);
   }
 
   private PlanNode sort(Sort sort) {

@@ -7,8 +7,10 @@ import dev.tarn.core.meta.Column;
 import dev.tarn.core.meta.TableSnapshot;
 import dev.tarn.core.plan.AggregateCall;
 import dev.tarn.core.storage.LakeStorage;
+import dev.tarn.planner.rules.SubQueryToSemiJoin;
 import dev.tarn.planner.schema.LakeSchema;
 import dev.tarn.planner.schema.TarnTypeSystem;
+import dev.tarn.planner.schema.TrinoFunctions;
 import dev.tarn.planner.sql.QuerySyntax;
 import dev.tarn.planner.sql.Statement;
 import dev.tarn.planner.stages.DistributedPlan;
@@ -24,12 +26,15 @@ import org.apache.calcite.config.CalciteConnectionConfigImpl;
 import org.apache.calcite.config.CalciteConnectionProperty;
 import org.apache.calcite.config.NullCollation;
 import org.apache.calcite.plan.Contexts;
+import org.apache.calcite.plan.RelOptRule;
 import org.apache.calcite.plan.hep.HepMatchOrder;
 import org.apache.calcite.plan.hep.HepPlanner;
 import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.plan.hep.HepProgramBuilder;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.rel.core.Join;
+import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.runtime.CalciteContextException;
@@ -40,6 +45,7 @@ import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.util.SqlOperatorTables;
 import org.apache.calcite.sql.validate.SqlValidator;
+import org.apache.calcite.sql2rel.RelDecorrelator;
 import org.apache.calcite.sql2rel.RelFieldTrimmer;
 import org.apache.calcite.sql2rel.SqlToRelConverter;
 import org.apache.calcite.tools.FrameworkConfig;
@@ -147,7 +153,18 @@ public final class QueryPlanner {
     } finally {
       planner.close();
     }
-    RelNode optimized = optimize(relRoot.project());
+    RelNode optimized;
+    try {
+      optimized = optimize(relRoot.project());
+    } catch (TarnException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // A shape Calcite's rewrites cannot handle (a decorrelation it does not implement, say).
+      throw new TarnException(
+          ErrorCode.NOT_SUPPORTED,
+          "Query shape is not supported: " + (e.getMessage() == null ? e : e.getMessage()),
+          e);
+    }
     ExpressionTranslator expressions =
         new ExpressionTranslator(optimized.getCluster().getRexBuilder());
     PlanNode plan = new PlanTranslator(storage, expressions).translate(optimized);
@@ -171,6 +188,8 @@ public final class QueryPlanner {
         .typeSystem(TarnTypeSystem.INSTANCE)
         .operatorTable(
             SqlOperatorTables.chain(
+                ExpressionTranslator.FUNCTIONS,
+                TrinoFunctions.TABLE,
                 SqlStdOperatorTable.instance(),
                 SqlOperatorTables.of(
                     SqlLibraryOperators.LENGTH,
@@ -183,21 +202,102 @@ public final class QueryPlanner {
                 .withIdentifierExpansion(true)
                 // Trino does not convert varchar to numbers or dates behind the user's back.
                 .withTypeCoercionEnabled(false))
-        .sqlToRelConverterConfig(SqlToRelConverter.config().withExpand(true))
+        // Sub-queries stay RexSubQuery expressions for optimize() to rewrite with its rules.
+        .sqlToRelConverterConfig(SqlToRelConverter.config().withExpand(false))
         .build();
   }
 
-  /** Pushes predicates down, drops unused columns, and tidies what remains above the scans. */
-  private static RelNode optimize(RelNode rel) {
+  /**
+   * Rewrites the converted query into the shapes {@link PlanTranslator} knows, then optimizes:
+   *
+   * <ol>
+   *   <li>sub-queries (scalar, IN, EXISTS, also correlated) become joins: NOT IN and [NOT] EXISTS
+   *       under a filter become anti/semi joins ({@link SubQueryToSemiJoin}), the rest goes through
+   *       Calcite's correlates and its decorrelator;
+   *   <li>UNION (distinct), INTERSECT and EXCEPT become UNION ALL plus aggregates; window calls in
+   *       a projection move into a Window node;
+   *   <li>predicates are pushed down; if a cross product is left, the inner joins are reordered so
+   *       that each join has an equality condition where the query provides one (a FROM list keeps
+   *       its order otherwise, as written joins do);
+   *   <li>unused columns are trimmed, and what sits above each scan is tidied.
+   * </ol>
+   */
+  static RelNode optimize(RelNode rel) {
+    RelNode current =
+        hep(
+            SubQueryToSemiJoin.rewrite(rel),
+            HepMatchOrder.TOP_DOWN,
+            List.of(
+                CoreRules.FILTER_SUB_QUERY_TO_CORRELATE,
+                CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE,
+                CoreRules.JOIN_SUB_QUERY_TO_CORRELATE));
+    current =
+        RelDecorrelator.decorrelateQuery(
+            current, RelFactories.LOGICAL_BUILDER.create(current.getCluster(), null));
+    current =
+        hep(
+            current,
+            HepMatchOrder.BOTTOM_UP,
+            List.of(
+                CoreRules.UNION_TO_DISTINCT,
+                CoreRules.INTERSECT_TO_DISTINCT,
+                CoreRules.MINUS_TO_DISTINCT,
+                CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW));
     HepPlanner pushDown = new HepPlanner(pushDownProgram());
-    pushDown.setRoot(rel);
-    RelNode pushed = pushDown.findBestExp();
+    pushDown.setRoot(current);
+    current = pushDown.findBestExp();
+    if (hasCrossJoin(current)) {
+      current = orderJoins(current);
+      pushDown = new HepPlanner(pushDownProgram());
+      pushDown.setRoot(current);
+      current = pushDown.findBestExp();
+    }
     RelNode trimmed =
-        new RelFieldTrimmer(null, RelFactories.LOGICAL_BUILDER.create(pushed.getCluster(), null))
-            .trim(pushed);
+        new RelFieldTrimmer(null, RelFactories.LOGICAL_BUILDER.create(current.getCluster(), null))
+            .trim(current);
     HepPlanner tidy = new HepPlanner(tidyScansProgram());
     tidy.setRoot(trimmed);
     return tidy.findBestExp();
+  }
+
+  /**
+   * Orders each tree of inner joins (a FROM list with its WHERE equalities) so that every join has
+   * a condition when the query links the tables: {@code FROM part, supplier, partsupp} would
+   * otherwise start with a cross product of part and supplier.
+   */
+  private static RelNode orderJoins(RelNode rel) {
+    RelNode multi =
+        hep(
+            rel,
+            HepMatchOrder.BOTTOM_UP,
+            List.of(
+                CoreRules.JOIN_TO_MULTI_JOIN,
+                CoreRules.PROJECT_MULTI_JOIN_MERGE,
+                CoreRules.FILTER_MULTI_JOIN_MERGE));
+    return hep(multi, HepMatchOrder.BOTTOM_UP, List.of(CoreRules.MULTI_JOIN_OPTIMIZE));
+  }
+
+  /** Whether an inner join without any condition is left after predicates were pushed down. */
+  private static boolean hasCrossJoin(RelNode rel) {
+    if (rel instanceof Join join
+        && join.getJoinType() == JoinRelType.INNER
+        && join.getCondition().isAlwaysTrue()) {
+      return true;
+    }
+    for (RelNode input : rel.getInputs()) {
+      if (hasCrossJoin(input)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static RelNode hep(RelNode rel, HepMatchOrder order, List<RelOptRule> rules) {
+    HepPlanner planner =
+        new HepPlanner(
+            new HepProgramBuilder().addMatchOrder(order).addRuleCollection(rules).build());
+    planner.setRoot(rel);
+    return planner.findBestExp();
   }
 
   /**

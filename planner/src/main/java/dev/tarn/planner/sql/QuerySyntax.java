@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.calcite.avatica.util.Casing;
 import org.apache.calcite.avatica.util.Quoting;
 import org.apache.calcite.sql.SqlNode;
@@ -33,6 +34,14 @@ public final class QuerySyntax {
           .withCaseSensitive(false)
           .withConformance(CONFORMANCE);
 
+  /**
+   * Words Calcite reserves but Trino lets a query use as a column alias ({@code sum(x) AS value} in
+   * TPC-H Q11): after {@code AS} they are quoted like {@code default}; {@code value} is quoted
+   * wherever it stands, as the alias is also referred to.
+   */
+  private static final Set<String> RESERVED_ALIASES =
+      Set.of("value", "year", "month", "day", "hour", "minute", "second", "result", "position");
+
   private QuerySyntax() {}
 
   /**
@@ -40,7 +49,8 @@ public final class QuerySyntax {
    *
    * <p>{@code default} is a reserved word to Calcite, yet it is Athena's default database: an
    * unquoted {@code default} next to a dot ({@code default.orders}, {@code tarn.default.t}) is
-   * quoted before parsing, which moves later columns of that line two characters right.
+   * quoted before parsing, which moves later columns of that line two characters right. So is a
+   * column alias after {@code AS} that Calcite reserves and Trino does not ({@code AS value}).
    *
    * @param text the text to hand to Calcite
    * @param quotedAt per rewritten line (1-based), the rewritten columns where a quote was added
@@ -75,7 +85,17 @@ public final class QuerySyntax {
       boolean nextToDot =
           (i > 0 && tokens.get(i - 1).isSymbol('.'))
               || (i + 1 < tokens.size() && tokens.get(i + 1).isSymbol('.'));
-      if (token.isWord("default") && nextToDot) {
+      boolean reservedAlias =
+          i > 0
+              && tokens.get(i - 1).isWord("as")
+              && RESERVED_ALIASES.contains(token.text().toLowerCase(Locale.ROOT));
+      // VALUE is only a keyword in NEXT VALUE FOR; elsewhere it names a column.
+      reservedAlias |= token.isWord("value") && (i == 0 || !tokens.get(i - 1).isWord("next"));
+      // Calcite's grammar has BigQuery's DATE_DIFF(date, date, unit); Trino's date_diff(unit,
+      // date, date) is an ordinary function, which a quoted name reaches.
+      reservedAlias |=
+          token.isWord("date_diff") && i + 1 < tokens.size() && tokens.get(i + 1).isSymbol('(');
+      if ((token.isWord("default") && nextToDot) || reservedAlias) {
         text.append(sql, copied, token.offset());
         List<Integer> line = quotedAt.computeIfAbsent(token.line(), key -> new ArrayList<>());
         line.add(token.column() + 2 * line.size());

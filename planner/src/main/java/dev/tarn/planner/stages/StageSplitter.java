@@ -4,6 +4,7 @@ import dev.tarn.core.meta.Column;
 import dev.tarn.core.plan.AggregateCall;
 import dev.tarn.core.plan.AggregateFunction;
 import dev.tarn.core.plan.AggregateStep;
+import dev.tarn.core.plan.JoinType;
 import dev.tarn.core.type.SqlType;
 import dev.tarn.planner.physical.PlanNode;
 import dev.tarn.planner.physical.PlannerOptions;
@@ -31,8 +32,9 @@ import java.util.List;
  *   <li>The Aggregate splits in two: FINAL stays above the exchange, in a HASH stage of {@code
  *       hashPartitions} tasks that each own some regions; PARTIAL runs in a new stage below whose
  *       output is HASH-partitioned on the group key. (Without group keys the FINAL step is one
- *       task: SINGLE, fed by GATHER. With COUNT(DISTINCT ...) the aggregation is not split but runs
- *       as SINGLE above a GATHER.)
+ *       task: SINGLE, fed by GATHER. With COUNT(DISTINCT ...) or a function without a partial form,
+ *       such as stddev, the aggregation is not split: its input is HASHed on the group keys, or
+ *       GATHERed without keys, into one SINGLE step.)
  *   <li>The Join reads two RemoteSources: the probe stage (orders) sends rows HASH-partitioned on
  *       {@code customer}, the build stage (customers) on {@code id}, so matching rows meet in the
  *       same join task. The partial aggregation runs in the join's stage, right above it. If the
@@ -50,6 +52,12 @@ import java.util.List;
  * </pre>
  *
  * Stage ids are given depth-first from the root (0), probe side before build side.
+ *
+ * <p>The other exchanges: a join without keys (a cross join, or a non-equi condition) BROADCASTs
+ * its build side into the probe side's stage, except RIGHT and FULL, whose two sides are GATHERed
+ * into a SINGLE stage; a NULL_AWARE_ANTI join always broadcasts. Each input of a UNION ALL is a
+ * stage of its own that GATHERs into the union's SINGLE stage. A window's input is HASHed on its
+ * PARTITION BY keys into a HASH stage, or GATHERed into a SINGLE one without them.
  */
 public final class StageSplitter {
   private final PlannerOptions options;
@@ -184,6 +192,12 @@ public final class StageSplitter {
     if (node instanceof PlanNode.Limit limit) {
       return limit(limit, piece);
     }
+    if (node instanceof PlanNode.Union union) {
+      return union(union, piece);
+    }
+    if (node instanceof PlanNode.Window window) {
+      return window(window, piece);
+    }
     throw new IllegalArgumentException("unexpected node before stage splitting: " + node);
   }
 
@@ -191,21 +205,23 @@ public final class StageSplitter {
     if (aggregate.step() != AggregateStep.SINGLE) {
       throw new IllegalArgumentException("expected a SINGLE aggregation, got " + aggregate.step());
     }
-    boolean distinct = false;
+    boolean single = false;
     for (AggregateCall call : aggregate.aggregates()) {
-      distinct |= call.distinct();
+      single |= call.distinct() || !call.function().hasPartialForm();
     }
-    if (distinct) {
-      // A distinct count cannot be merged from partial counts: aggregate everything in one task.
-      PlanNode.RemoteSource gathered =
-          exchange(aggregate.source(), OutputPartitioning.GATHER, piece);
-      piece.distribute(Distribution.SINGLE);
+    if (single) {
+      // A distinct count, a variance or the like cannot be merged from partial results: each
+      // group's rows must all reach one task. HASH on the group keys does that; without keys,
+      // everything is GATHERed into one.
+      List<Integer> keys = aggregate.groupKeys();
+      PlanNode.RemoteSource input =
+          exchange(
+              aggregate.source(),
+              keys.isEmpty() ? OutputPartitioning.GATHER : OutputPartitioning.hash(keys),
+              piece);
+      piece.distribute(keys.isEmpty() ? Distribution.SINGLE : Distribution.HASH);
       return new PlanNode.Aggregate(
-          gathered,
-          aggregate.groupKeys(),
-          aggregate.aggregates(),
-          AggregateStep.SINGLE,
-          aggregate.outputColumns());
+          input, keys, aggregate.aggregates(), AggregateStep.SINGLE, aggregate.outputColumns());
     }
 
     int keyCount = aggregate.groupKeys().size();
@@ -237,6 +253,8 @@ public final class StageSplitter {
         case MAX:
           partialColumns.add(new Column(call.name(), call.resultType()));
           break;
+        default:
+          throw new IllegalStateException(call.function() + " has no partial form");
       }
       // FINAL adds up partial counts alike for COUNT and COUNT(*), so both merge as COUNT.
       AggregateFunction merge =
@@ -261,13 +279,40 @@ public final class StageSplitter {
         partials, finalKeys, finalCalls, AggregateStep.FINAL, aggregate.outputColumns());
   }
 
+  /**
+   * Places a join. With keys, both sides are HASH-partitioned on them into a HASH stage, unless the
+   * build side is small and the type keeps unmatched build rows out of the output (INNER, LEFT,
+   * SEMI, ANTI): then it is BROADCAST into the probe side's stage. NULL_AWARE_ANTI must see the
+   * whole build side in every task (a NULL anywhere in it empties the result), so its build side is
+   * always broadcast. Without keys, any pair may match: the build side is broadcast, except for
+   * RIGHT and FULL, whose unmatched build rows can only be known in one place: both sides are
+   * gathered into a SINGLE stage.
+   */
   private PlanNode join(PlanNode.Join join, Piece piece) {
-    if (options.broadcastThresholdBytes() > 0
-        && scannedBytes(join.build()) < options.broadcastThresholdBytes()) {
+    JoinType type = join.type();
+    boolean keepsUnmatchedBuild = type == JoinType.RIGHT || type == JoinType.FULL;
+    boolean broadcast;
+    if (join.probeKeys().isEmpty()) {
+      broadcast = !keepsUnmatchedBuild;
+    } else if (type == JoinType.NULL_AWARE_ANTI) {
+      broadcast = true;
+    } else {
+      broadcast =
+          !keepsUnmatchedBuild
+              && options.broadcastThresholdBytes() > 0
+              && scannedBytes(join.build()) < options.broadcastThresholdBytes();
+    }
+    if (broadcast) {
       PlanNode probe = visit(join.probe(), piece);
       PlanNode.RemoteSource build = exchange(join.build(), OutputPartitioning.BROADCAST, piece);
       return new PlanNode.Join(
-          join.type(), probe, build, join.probeKeys(), join.buildKeys(), join.residual());
+          type, probe, build, join.probeKeys(), join.buildKeys(), join.residual());
+    }
+    if (join.probeKeys().isEmpty()) {
+      PlanNode.RemoteSource probe = exchange(join.probe(), OutputPartitioning.GATHER, piece);
+      PlanNode.RemoteSource build = exchange(join.build(), OutputPartitioning.GATHER, piece);
+      piece.distribute(Distribution.SINGLE);
+      return new PlanNode.Join(type, probe, build, List.of(), List.of(), join.residual());
     }
     PlanNode.RemoteSource probe =
         exchange(join.probe(), OutputPartitioning.hash(join.probeKeys()), piece);
@@ -275,7 +320,7 @@ public final class StageSplitter {
         exchange(join.build(), OutputPartitioning.hash(join.buildKeys()), piece);
     piece.distribute(Distribution.HASH);
     return new PlanNode.Join(
-        join.type(), probe, build, join.probeKeys(), join.buildKeys(), join.residual());
+        type, probe, build, join.probeKeys(), join.buildKeys(), join.residual());
   }
 
   /**
@@ -313,6 +358,41 @@ public final class StageSplitter {
     }
     piece.distribute(Distribution.SINGLE);
     return new PlanNode.Limit(source, limit.offset(), limit.count());
+  }
+
+  /**
+   * UNION ALL: every input runs in a stage of its own (a fragment holds at most one scan) that
+   * GATHERs into the union's SINGLE stage. Simple, and enough for the sizes that reach a union
+   * (aggregates above it still split into PARTIAL here and FINAL in a HASH stage).
+   */
+  private PlanNode union(PlanNode.Union union, Piece piece) {
+    List<PlanNode> inputs = new ArrayList<>();
+    for (PlanNode input : union.inputs()) {
+      inputs.add(exchange(input, OutputPartitioning.GATHER, piece));
+    }
+    piece.distribute(Distribution.SINGLE);
+    return new PlanNode.Union(inputs, union.outputColumns());
+  }
+
+  /**
+   * Window functions see every row of a window partition in one task: the input is HASHed on the
+   * PARTITION BY keys into a HASH stage, or, without them, GATHERed into a SINGLE one (absorbed if
+   * the input is already single).
+   */
+  private PlanNode window(PlanNode.Window window, Piece piece) {
+    PlanNode source;
+    if (window.partitionKeys().isEmpty()) {
+      Piece input = detached(window.source());
+      source =
+          input.distribution == Distribution.SINGLE
+              ? absorb(input, piece)
+              : remote(input, OutputPartitioning.GATHER, piece);
+      piece.distribute(Distribution.SINGLE);
+    } else {
+      source = exchange(window.source(), OutputPartitioning.hash(window.partitionKeys()), piece);
+      piece.distribute(Distribution.HASH);
+    }
+    return new PlanNode.Window(source, window.partitionKeys(), window.orderKeys(), window.calls());
   }
 
   /** Makes a SINGLE fragment part of {@code piece} instead of a stage of its own. */
@@ -370,6 +450,20 @@ public final class StageSplitter {
     }
     if (node instanceof PlanNode.Limit limit) {
       return new PlanNode.Limit(renumber(limit.source(), finalIds), limit.offset(), limit.count());
+    }
+    if (node instanceof PlanNode.Union union) {
+      List<PlanNode> inputs = new ArrayList<>();
+      for (PlanNode input : union.inputs()) {
+        inputs.add(renumber(input, finalIds));
+      }
+      return new PlanNode.Union(inputs, union.outputColumns());
+    }
+    if (node instanceof PlanNode.Window window) {
+      return new PlanNode.Window(
+          renumber(window.source(), finalIds),
+          window.partitionKeys(),
+          window.orderKeys(),
+          window.calls());
     }
     return node;
   }

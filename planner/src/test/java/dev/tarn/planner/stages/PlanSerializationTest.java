@@ -66,6 +66,21 @@ class PlanSerializationTest {
                 new LocalStorage(),
                 PlannerOptions.DEFAULT);
 
+    DistributedPlan analytical =
+        new QueryPlanner()
+            .plan(
+                (Statement.Query)
+                    StatementParser.parse(
+                        "SELECT item, rank() OVER (PARTITION BY dt ORDER BY amount DESC),"
+                            + " lag(amount, 1, 0) OVER (ORDER BY item), sum(amount) OVER (ORDER BY"
+                            + " item ROWS 2 PRECEDING) FROM sales WHERE item NOT IN (SELECT item"
+                            + " FROM sales WHERE amount > 1) UNION ALL SELECT item, 1, amount,"
+                            + " amount FROM sales",
+                        "default"),
+                tables,
+                new LocalStorage(),
+                PlannerOptions.DEFAULT);
+
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "serialization");
     try {
       KryoSerializer serializer =
@@ -74,6 +89,7 @@ class PlanSerializationTest {
           List.of(
               plan,
               values,
+              analytical,
               statement,
               StatementParser.parse(
                   "CREATE EXTERNAL TABLE t (a int) PARTITIONED BY (p string) STORED AS CSV"

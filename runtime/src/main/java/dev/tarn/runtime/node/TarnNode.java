@@ -80,7 +80,9 @@ public final class TarnNode implements AutoCloseable {
     Path dataDir = Path.of(config.getString("tarn.data-dir")).toAbsolutePath();
     try {
       Files.createDirectories(dataDir);
-    } catch (java.io.IOException e) {
+      // Spill files live only as long as their task; any left here are from a crashed run.
+      new dev.tarn.core.memory.SpillSpace(dataDir.resolve("spill"), Long.MAX_VALUE).delete();
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
       throw new IllegalStateException("cannot create data directory " + dataDir, e);
     }
     List<String> roles = config.getStringList("pekko.cluster.roles");
@@ -103,7 +105,10 @@ public final class TarnNode implements AutoCloseable {
                 context.spawn(
                     TaskManager.create(
                         new TaskResources(
-                            allocator, storage, limit > 0 ? limit : Runtime.getRuntime().maxMemory())),
+                            allocator,
+                            storage,
+                            limit > 0 ? limit : Runtime.getRuntime().maxMemory(),
+                            dataDir.resolve("spill"))),
                     "task-manager");
               }
               if (roles.contains("coordinator")) {
