@@ -112,7 +112,7 @@ public final class TpchBenchmark implements Callable<Integer> {
     }
     String report = report(outcomes, heap.peak(), node.allocator().getPeakMemoryAllocation());
     Files.createDirectories(out.toAbsolutePath().getParent());
-    Files.writeString(out, report);
+    Files.writeString(out, report + keptSections());
     System.out.println(report);
     return 0;
   }
@@ -207,6 +207,16 @@ public final class TpchBenchmark implements Callable<Integer> {
       md.append(failed).append(" queries did not run on Tarn (see the answer column).\n");
     }
     return md.toString();
+  }
+
+  /** The report's other sections (the JMH results), which this run leaves as they are. */
+  private String keptSections() throws IOException {
+    if (!Files.exists(out)) {
+      return "";
+    }
+    String existing = Files.readString(out);
+    int jmh = existing.indexOf("\n## Micro benchmarks (JMH)");
+    return jmh < 0 ? "" : existing.substring(jmh);
   }
 
   private static String commit() {

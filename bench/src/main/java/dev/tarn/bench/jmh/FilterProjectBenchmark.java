@@ -1,0 +1,149 @@
+package dev.tarn.bench.jmh;
+
+import dev.tarn.core.batch.Batch;
+import dev.tarn.core.expr.Expr;
+import dev.tarn.core.expr.Expr.Operator;
+import dev.tarn.core.meta.Column;
+import dev.tarn.core.stats.OperatorStats;
+import dev.tarn.core.type.SqlType;
+import dev.tarn.operators.filter.FilterStage;
+import dev.tarn.operators.project.ProjectStage;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.pekko.stream.javadsl.Source;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Filter and project over the five scanned lineitem columns of SF 0.1, held in memory (so the
+ * figure excludes Parquet decoding), run as a task runs them: {@code Source -> FilterStage ->
+ * ProjectStage -> sink}.
+ *
+ * <ul>
+ *   <li>{@link #q6FilterProject}: TPC-H Q6's predicate ({@code l_shipdate} in 1994, {@code
+ *       l_discount BETWEEN 0.05 AND 0.07}, {@code l_quantity < 24}; about 2% of the rows pass),
+ *       then {@code l_extendedprice * l_discount}.
+ *   <li>{@link #project}: no filter; every row gets Q1's {@code l_extendedprice * (1 - l_discount)}
+ *       (exact decimal arithmetic) next to two passed-through columns.
+ * </ul>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(
+    value = 1,
+    jvmArgsAppend = {
+      "--add-opens=java.base/java.nio=ALL-UNNAMED",
+      "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"
+    })
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 3)
+public class FilterProjectBenchmark {
+  private static final SqlType MONEY = SqlType.decimal(12, 2);
+  private static final Expr QUANTITY = new Expr.ColumnRef(0, MONEY);
+  private static final Expr PRICE = new Expr.ColumnRef(1, MONEY);
+  private static final Expr DISCOUNT = new Expr.ColumnRef(2, MONEY);
+  private static final Expr SHIPDATE = new Expr.ColumnRef(3, SqlType.DATE);
+  private static final Expr RETURNFLAG = new Expr.ColumnRef(4, SqlType.VARCHAR);
+
+  private BufferAllocator root;
+  private BufferAllocator input;
+  private BufferAllocator operators;
+  private OperatorStreams streams;
+  private List<Batch> lineitem;
+  private List<Column> columns;
+  private FilterStage q6Filter;
+  private ProjectStage q6Project;
+  private ProjectStage discountedPrice;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    root = new RootAllocator();
+    input = root.newChildAllocator("lineitem", 0, Long.MAX_VALUE);
+    operators = root.newChildAllocator("operators", 0, Long.MAX_VALUE);
+    streams = new OperatorStreams("jmh-filter-project");
+    lineitem = LineitemData.read(LineitemData.file(), LineitemData.SCAN_COLUMNS, input);
+    columns = LineitemData.request(LineitemData.SCAN_COLUMNS).outputColumns();
+
+    Expr q6 =
+        call(
+            Operator.AND,
+            SqlType.BOOLEAN,
+            call(Operator.GREATER_THAN_OR_EQUAL, SqlType.BOOLEAN, SHIPDATE, date("1994-01-01")),
+            call(Operator.LESS_THAN, SqlType.BOOLEAN, SHIPDATE, date("1995-01-01")),
+            call(Operator.GREATER_THAN_OR_EQUAL, SqlType.BOOLEAN, DISCOUNT, money("0.05")),
+            call(Operator.LESS_THAN_OR_EQUAL, SqlType.BOOLEAN, DISCOUNT, money("0.07")),
+            call(Operator.LESS_THAN, SqlType.BOOLEAN, QUANTITY, money("24.00")));
+    q6Filter = new FilterStage(q6, columns, operators, new OperatorStats("Filter"));
+    Expr revenue = call(Operator.MULTIPLY, SqlType.decimal(24, 4), PRICE, DISCOUNT);
+    q6Project =
+        new ProjectStage(
+            List.of(revenue), List.of("revenue"), columns, operators, new OperatorStats("Project"));
+
+    // Trino's types: 1 - decimal(12,2) is decimal(13,2); times decimal(12,2) is decimal(25,4).
+    Expr oneMinusDiscount =
+        call(
+            Operator.SUBTRACT,
+            SqlType.decimal(13, 2),
+            new Expr.Literal(BigDecimal.ONE, SqlType.decimal(1, 0)),
+            DISCOUNT);
+    Expr discounted = call(Operator.MULTIPLY, SqlType.decimal(25, 4), PRICE, oneMinusDiscount);
+    discountedPrice =
+        new ProjectStage(
+            List.of(RETURNFLAG, QUANTITY, discounted),
+            List.of("l_returnflag", "l_quantity", "disc_price"),
+            columns,
+            operators,
+            new OperatorStats("Project"));
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    streams.close();
+    LineitemData.closeAll(lineitem);
+    operators.close();
+    input.close();
+    root.close();
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(LineitemData.ROWS)
+  public long q6FilterProject() {
+    return streams.drain(
+        Source.from(OperatorStreams.handOver(lineitem, operators)).via(q6Filter).via(q6Project));
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(LineitemData.ROWS)
+  public long project() {
+    return streams.drain(
+        Source.from(OperatorStreams.handOver(lineitem, operators)).via(discountedPrice));
+  }
+
+  private static Expr call(Operator operator, SqlType type, Expr... args) {
+    return new Expr.Call(operator, List.of(args), type);
+  }
+
+  private static Expr date(String text) {
+    return new Expr.Literal(LocalDate.parse(text).toEpochDay(), SqlType.DATE);
+  }
+
+  private static Expr money(String text) {
+    return new Expr.Literal(new BigDecimal(text), MONEY);
+  }
+}
