@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * DuckDB (in-process, in-memory) as the oracle: each table Tarn has is a DuckDB view over the
- * same files, with the same column types, so that the same SQL runs on both.
+ * DuckDB (in-process, in-memory) as the oracle: each table Tarn has is a DuckDB view over the same
+ * files, with the same column types, so that the same SQL runs on both.
  */
 public final class DuckDbOracle implements AutoCloseable {
   private final Connection connection;
@@ -27,15 +27,30 @@ public final class DuckDbOracle implements AutoCloseable {
     String glob = table.location().replaceAll("/+$", "") + "/**/*";
     StringBuilder columns = new StringBuilder("{");
     for (Column c : table.columns()) {
-      columns.append(columns.length() > 1 ? ", " : "").append('\'').append(c.name()).append("': '").append(duckType(c.type())).append('\'');
+      columns
+          .append(columns.length() > 1 ? ", " : "")
+          .append('\'')
+          .append(c.name())
+          .append("': '")
+          .append(duckType(c.type()))
+          .append('\'');
     }
     columns.append('}');
     StringBuilder hiveTypes = new StringBuilder("{");
     for (Column c : table.partitionColumns()) {
-      hiveTypes.append(hiveTypes.length() > 1 ? ", " : "").append('\'').append(c.name()).append("': '").append(duckType(c.type())).append('\'');
+      hiveTypes
+          .append(hiveTypes.length() > 1 ? ", " : "")
+          .append('\'')
+          .append(c.name())
+          .append("': '")
+          .append(duckType(c.type()))
+          .append('\'');
     }
     hiveTypes.append('}');
-    String hive = table.isPartitioned() ? ", hive_partitioning = true, hive_types = " + hiveTypes : ", hive_partitioning = false";
+    String hive =
+        table.isPartitioned()
+            ? ", hive_partitioning = true, hive_types = " + hiveTypes
+            : ", hive_partitioning = false";
     String reader;
     switch (table.format()) {
       case PARQUET:
@@ -44,22 +59,46 @@ public final class DuckDbOracle implements AutoCloseable {
       case CSV:
         String delimiter = table.properties().getOrDefault("field.delim", ",");
         boolean header = "1".equals(table.properties().get("skip.header.line.count"));
-        reader = "read_csv('" + glob + ".csv', header = " + header + ", delim = '" + delimiter + "', columns = " + columns + hive + ")";
+        reader =
+            "read_csv('"
+                + glob
+                + ".csv', header = "
+                + header
+                + ", delim = '"
+                + delimiter
+                + "', columns = "
+                + columns
+                + hive
+                + ")";
         break;
       case JSON:
-        reader = "read_json('" + glob + ".json', format = 'newline_delimited', columns = " + columns + hive + ")";
+        reader =
+            "read_json('"
+                + glob
+                + ".json', format = 'newline_delimited', columns = "
+                + columns
+                + hive
+                + ")";
         break;
       default:
         throw new IllegalArgumentException(table.format().toString());
     }
     List<String> selected = new ArrayList<>();
     for (Column c : table.allColumns()) {
-      selected.add("CAST(\"" + c.name() + "\" AS " + duckType(c.type()) + ") AS \"" + c.name() + "\"");
+      selected.add(
+          "CAST(\"" + c.name() + "\" AS " + duckType(c.type()) + ") AS \"" + c.name() + "\"");
     }
     try (Statement s = connection.createStatement()) {
       s.execute("CREATE SCHEMA IF NOT EXISTS \"" + table.database() + "\"");
-      s.execute("CREATE OR REPLACE VIEW \"" + table.database() + "\".\"" + table.name() + "\" AS SELECT "
-          + String.join(", ", selected) + " FROM " + reader);
+      s.execute(
+          "CREATE OR REPLACE VIEW \""
+              + table.database()
+              + "\".\""
+              + table.name()
+              + "\" AS SELECT "
+              + String.join(", ", selected)
+              + " FROM "
+              + reader);
     }
   }
 

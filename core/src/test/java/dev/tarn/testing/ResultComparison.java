@@ -14,8 +14,8 @@ import java.util.Objects;
  * Compares Tarn's rows with the oracle's. Values are normalized first: every number becomes a
  * {@link BigDecimal}. Exact types compare exactly; two doubles to a relative 1e-9; an exact decimal
  * against a double by rounding the double to the decimal's scale (within one unit of it). Dates and
- * timestamps become {@code java.time} values. Unordered results are sorted by a
- * rendering of their normalized values first.
+ * timestamps become {@code java.time} values. Unordered results are sorted by a rendering of their
+ * normalized values first.
  */
 public final class ResultComparison {
   private static final double TOLERANCE = 1e-9;
@@ -23,7 +23,8 @@ public final class ResultComparison {
   private ResultComparison() {}
 
   /** Null when equal, else a description of the first difference. */
-  public static String difference(List<List<Object>> tarn, List<List<Object>> oracle, boolean ordered) {
+  public static String difference(
+      List<List<Object>> tarn, List<List<Object>> oracle, boolean ordered) {
     List<List<Object>> a = normalize(tarn);
     List<List<Object>> b = normalize(oracle);
     if (!ordered) {
@@ -31,7 +32,14 @@ public final class ResultComparison {
       b.sort(Comparator.comparing(ResultComparison::sortKey));
     }
     if (a.size() != b.size()) {
-      return "Tarn returned " + a.size() + " rows, DuckDB " + b.size() + "\n  Tarn:   " + head(a) + "\n  DuckDB: " + head(b);
+      return "Tarn returned "
+          + a.size()
+          + " rows, DuckDB "
+          + b.size()
+          + "\n  Tarn:   "
+          + head(a)
+          + "\n  DuckDB: "
+          + head(b);
     }
     for (int r = 0; r < a.size(); r++) {
       List<Object> x = a.get(r);
@@ -125,7 +133,8 @@ public final class ResultComparison {
         // or take one unit of that scale for the double's own rounding error.
         BigDecimal exact = x instanceof Approximate ? b : a;
         BigDecimal approximate = x instanceof Approximate ? a : b;
-        BigDecimal rounded = approximate.setScale(Math.max(0, exact.scale()), java.math.RoundingMode.HALF_UP);
+        BigDecimal rounded =
+            approximate.setScale(Math.max(0, exact.scale()), java.math.RoundingMode.HALF_UP);
         BigDecimal unit = BigDecimal.ONE.movePointLeft(Math.max(0, exact.scale()));
         if (rounded.subtract(exact).abs().compareTo(unit) <= 0) {
           return true;
@@ -161,7 +170,8 @@ public final class ResultComparison {
     if (n != null) {
       // Fixed-width, sign-aware rendering so that text order is numeric order (to 6 digits).
       BigDecimal rounded = n.round(new MathContext(6));
-      return String.format("%c%030.10f", rounded.signum() < 0 ? '0' : '1', rounded.abs().doubleValue());
+      return String.format(
+          "%c%030.10f", rounded.signum() < 0 ? '0' : '1', rounded.abs().doubleValue());
     }
     return text(v);
   }
@@ -172,7 +182,9 @@ public final class ResultComparison {
     }
     BigDecimal n = number(v);
     if (n != null) {
-      return v instanceof Approximate ? n.round(new MathContext(12)).stripTrailingZeros().toPlainString() : n.toPlainString();
+      return v instanceof Approximate
+          ? n.round(new MathContext(12)).stripTrailingZeros().toPlainString()
+          : n.toPlainString();
     }
     if (v instanceof LocalDate || v instanceof LocalDateTime) {
       return v.toString().replace('T', ' ');

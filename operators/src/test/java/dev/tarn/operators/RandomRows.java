@@ -11,8 +11,8 @@ import java.util.Random;
 /** Seeded random rows of any Tarn type, with NULLs, for comparisons with DuckDB. */
 public final class RandomRows {
   private static final String[] WORDS = {
-    "apple", "Apricot", "banana", "b", "", "cherry", "ábaco", "Ärger",
-    "zebra", "a_c", "a%b", "abc", " pad ", "x", "ab"
+    "apple", "Apricot", "banana", "b", "", "cherry", "ábaco", "Ärger", "zebra", "a_c", "a%b", "abc",
+    " pad ", "x", "ab"
   };
 
   private RandomRows() {}

@@ -12,9 +12,9 @@ import org.apache.pekko.stream.javadsl.Merge;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * The consuming side of an exchange: merges the stream references of every producer task into
- * one source of batches decoded into the consumer's allocator. All references are subscribed at
- * once, so no producer waits on another, and cancelling the consumer cancels them all.
+ * The consuming side of an exchange: merges the stream references of every producer task into one
+ * source of batches decoded into the consumer's allocator. All references are subscribed at once,
+ * so no producer waits on another, and cancelling the consumer cancels them all.
  */
 public final class ExchangeInput {
   private ExchangeInput() {}
@@ -34,7 +34,8 @@ public final class ExchangeInput {
       for (int i = 2; i < refs.size(); i++) {
         rest.add(refs.get(i).getSource());
       }
-      merged = Source.combine(refs.get(0).getSource(), refs.get(1).getSource(), rest, Merge::create);
+      merged =
+          Source.combine(refs.get(0).getSource(), refs.get(1).getSource(), rest, Merge::create);
     }
     return merged.map(bytes -> ArrowIpc.decode(bytes, columns, allocator));
   }

@@ -24,8 +24,8 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.StreamRefs;
 
 /**
- * The producing side of an exchange: routes a task's output batches to the consumer stage's
- * tasks as Arrow IPC bytes, one stream reference per consumer task.
+ * The producing side of an exchange: routes a task's output batches to the consumer stage's tasks
+ * as Arrow IPC bytes, one stream reference per consumer task.
  *
  * <pre>
  *   RESULT, GATHER : batches -> encode -> ref[0]
@@ -34,8 +34,8 @@ import org.apache.pekko.stream.javadsl.StreamRefs;
  * </pre>
  *
  * Batches are encoded and closed here, so nothing off-heap crosses the exchange: the consumer
- * decodes into its own allocator. Stream references carry backpressure between tasks, on one
- * node or across nodes alike.
+ * decodes into its own allocator. Stream references carry backpressure between tasks, on one node
+ * or across nodes alike.
  */
 public final class ExchangeOutput {
   private ExchangeOutput() {}
@@ -87,7 +87,8 @@ public final class ExchangeOutput {
     for (int i = 0; i < n; i++) {
       sinks.add(StreamRefs.sourceRef());
     }
-    boolean broadcast = spec.output().kind() == dev.tarn.planner.stages.StagePlan.OutputPartitioning.Kind.BROADCAST;
+    boolean broadcast =
+        spec.output().kind() == dev.tarn.planner.stages.StagePlan.OutputPartitioning.Kind.BROADCAST;
     RunnableGraph<List<SourceRef<byte[]>>> graph =
         RunnableGraph.fromGraph(
             GraphDSL.create(
@@ -98,7 +99,10 @@ public final class ExchangeOutput {
                     UniformFanOutShape<Routed, Routed> fan = builder.add(Broadcast.create(n));
                     builder.from(in).viaFanOut(fan);
                     for (int i = 0; i < n; i++) {
-                      var toBytes = builder.add(org.apache.pekko.stream.javadsl.Flow.<Routed>create().map(Routed::bytes));
+                      var toBytes =
+                          builder.add(
+                              org.apache.pekko.stream.javadsl.Flow.<Routed>create()
+                                  .map(Routed::bytes));
                       builder.from(fan.out(i)).via(toBytes).to(outlets.get(i));
                     }
                   } else {
@@ -106,7 +110,10 @@ public final class ExchangeOutput {
                         builder.add(Partition.create(n, Routed::partition));
                     builder.from(in).viaFanOut(fan);
                     for (int i = 0; i < n; i++) {
-                      var toBytes = builder.add(org.apache.pekko.stream.javadsl.Flow.<Routed>create().map(Routed::bytes));
+                      var toBytes =
+                          builder.add(
+                              org.apache.pekko.stream.javadsl.Flow.<Routed>create()
+                                  .map(Routed::bytes));
                       builder.from(fan.out(i)).via(toBytes).to(outlets.get(i));
                     }
                   }

@@ -40,7 +40,9 @@ final class DdlExecutor {
 
   CompletionStage<QueryCoordinator.StatementResult> execute(Statement statement) {
     if (statement instanceof Statement.CreateDatabase s) {
-      return catalog.createDatabase(s.name(), s.ifNotExists()).thenApply(x -> update("CREATE SCHEMA"));
+      return catalog
+          .createDatabase(s.name(), s.ifNotExists())
+          .thenApply(x -> update("CREATE SCHEMA"));
     } else if (statement instanceof Statement.DropDatabase s) {
       return catalog.dropDatabase(s.name(), s.ifExists()).thenApply(x -> update("DROP SCHEMA"));
     } else if (statement instanceof Statement.CreateTable s) {
@@ -70,7 +72,8 @@ final class DdlExecutor {
                   throw new TarnException(
                       ErrorCode.SCHEMA_NOT_FOUND, "Schema '" + s.database() + "' does not exist");
                 }
-                return new QueryCoordinator.StatementResult(List.of(), List.of(), "USE", s.database());
+                return new QueryCoordinator.StatementResult(
+                    List.of(), List.of(), "USE", s.database());
               });
     } else if (statement instanceof Statement.MsckRepair s) {
       return catalog
@@ -103,7 +106,11 @@ final class DdlExecutor {
       return CompletableFuture.failedFuture(
           new TarnException(
               ErrorCode.PATH_NOT_FOUND,
-              "LOCATION '" + table.location() + "' of table " + table.qualifiedName() + " does not exist"));
+              "LOCATION '"
+                  + table.location()
+                  + "' of table "
+                  + table.qualifiedName()
+                  + " does not exist"));
     }
     return catalog.createTable(table, s.ifNotExists()).thenApply(x -> update("CREATE TABLE"));
   }

@@ -59,6 +59,7 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
   private static final Duration LONG_POLL = Duration.ofMillis(500);
   private static final Duration AFTER_LAST_FETCH = Duration.ofSeconds(10);
   private static final Duration WORKER_WAIT = Duration.ofSeconds(30);
+  private static final Duration STAGE_REPORT_WAIT = Duration.ofSeconds(2);
 
   /** Messages a query coordinator handles. */
   public sealed interface Command extends TarnMessage {}
@@ -94,7 +95,8 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
   private enum Timeout implements Command, NoSerializationVerificationNeeded {
     QUERY,
     RETENTION,
-    FIND_WORKERS
+    FIND_WORKERS,
+    STREAM_FAILURE
   }
 
   /** The rows and metadata of a statement that does not run through stages. */
@@ -135,6 +137,7 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
   private StageScheduler scheduler;
   private int stagesFinished;
   private boolean resultEnded;
+  private Throwable resultFailure;
   private int totalSplits;
 
   private record PendingFetch(long token, ActorRef<QueryResults> replyTo) {}
@@ -185,6 +188,13 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
         .onMessage(FetchTimedOut.class, this::onFetchTimedOut)
         .onMessageEquals(Timeout.QUERY, this::onQueryTimeout)
         .onMessageEquals(Timeout.RETENTION, Behaviors::stopped)
+        .onMessageEquals(
+            Timeout.STREAM_FAILURE,
+            () -> {
+              // No stage reported a failure of its own: the stream's error is all there is.
+              fail(ErrorInfo.of(resultFailure));
+              return this;
+            })
         .onMessageEquals(
             Timeout.FIND_WORKERS,
             () -> {
@@ -245,10 +255,11 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
   private Statement.Query pendingQuery;
 
   /**
-   * A failed table lookup as the user should see it: where the statement names the table, with
-   * the closest existing names of its database (or the closest databases, if that is missing).
+   * A failed table lookup as the user should see it: where the statement names the table, with the
+   * closest existing names of its database (or the closest databases, if that is missing).
    */
-  private CompletionStage<TableSnapshot> tableNotFound(Statement.TableName name, Throwable failure) {
+  private CompletionStage<TableSnapshot> tableNotFound(
+      Statement.TableName name, Throwable failure) {
     ErrorInfo info = ErrorInfo.of(failure);
     if (info.code() != ErrorCode.TABLE_NOT_FOUND && info.code() != ErrorCode.SCHEMA_NOT_FOUND) {
       return CompletableFuture.failedFuture(failure);
@@ -369,7 +380,8 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
 
   /** Starts every stage whose children have all started and that has not started yet. */
   private void startReadyStages() {
-    ActorRef<StageActor.Event> self = getContext().messageAdapter(StageActor.Event.class, FromStage::new);
+    ActorRef<StageActor.Event> self =
+        getContext().messageAdapter(StageActor.Event.class, FromStage::new);
     for (int stageId : scheduler.startOrder()) {
       if (stages.containsKey(stageId)) {
         continue;
@@ -383,8 +395,7 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
       }
       var specs = scheduler.tasks(queryId, stageId, stageOutputs);
       stages.put(
-          stageId,
-          getContext().spawn(StageActor.create(specs, workers, self), "stage-" + stageId));
+          stageId, getContext().spawn(StageActor.create(specs, workers, self), "stage-" + stageId));
     }
   }
 
@@ -403,7 +414,11 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
       stagesFinished++;
       maybeFinish();
     } else if (event instanceof StageActor.Failed failed) {
-      fail(failed.error());
+      if (failed.error().code() == ErrorCode.UPSTREAM_TASK_FAILED) {
+        awaitFirstFailure(failed.error().toException());
+      } else {
+        fail(failed.error());
+      }
     }
     return this;
   }
@@ -417,8 +432,7 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
                 return BatchRows.toRows(owned);
               }
             })
-        .runWith(
-            Sink.foreach(rows -> self.tell(new ResultRows(rows))), getContext().getSystem())
+        .runWith(Sink.foreach(rows -> self.tell(new ResultRows(rows))), getContext().getSystem())
         .whenComplete((done, failure) -> self.tell(new ResultEnded(failure)));
   }
 
@@ -437,12 +451,25 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
 
   private Behavior<Command> onResultEnded(ResultEnded ended) {
     if (ended.failure() != null) {
-      fail(ErrorInfo.of(ended.failure()));
+      // A task's failure also reaches here through the stream references, as an opaque
+      // "remote stream failed" error; its stage reports the real one (file, row) a moment later.
+      awaitFirstFailure(ended.failure());
     } else {
       resultEnded = true;
       maybeFinish();
     }
     return this;
+  }
+
+  /**
+   * A failure that only echoes another task's (through stream references): fail with it only if the
+   * first failure has not been reported within a moment.
+   */
+  private void awaitFirstFailure(Throwable echo) {
+    if (resultFailure == null) {
+      resultFailure = echo;
+      timers.startSingleTimer(Timeout.STREAM_FAILURE, Timeout.STREAM_FAILURE, STAGE_REPORT_WAIT);
+    }
   }
 
   private void maybeFinish() {
@@ -456,8 +483,8 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
   }
 
   /**
-   * EXPLAIN ANALYZE text: planning and run time, then each stage with its operators as they
-   * ran, summed over the stage's tasks, indented as the fragment's tree.
+   * EXPLAIN ANALYZE text: planning and run time, then each stage with its operators as they ran,
+   * summed over the stage's tasks, indented as the fragment's tree.
    */
   private String analyzedPlan() {
     StringBuilder text = new StringBuilder();
@@ -515,7 +542,10 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
     }
     state = State.FINISHED;
     if (plan == null || explainOnly) {
-      LOG.info("query {} finished in {} ms: {}", queryId, elapsedMillis(),
+      LOG.info(
+          "query {} finished in {} ms: {}",
+          queryId,
+          elapsedMillis(),
           updateType != null ? updateType : pages.stream().mapToInt(List::size).sum() + " rows");
     } else {
       LOG.info(

@@ -17,16 +17,20 @@ public interface QueryGateway {
    */
   CompletionStage<QueryResults> start(String sql, String database);
 
-  /** The page after the one whose {@code nextToken} was {@code token}. */
+  /**
+   * The page after the one whose {@code nextToken} was {@code token}. When no new page is ready
+   * within a short long-poll time, the answer is an empty page whose {@code nextToken} is {@code
+   * token} again: nothing yet, ask again (and do not cache that answer).
+   */
   CompletionStage<QueryResults> fetch(String queryId, long token);
 
   /** Cancels a query; completes when the cancellation has been delivered. */
   CompletionStage<Void> cancel(String queryId);
 
   /**
-   * Runs a statement to its end, following every page: one {@link QueryResults} holding all
-   * rows, with the state, error and statistics of the last page. For embedded use and tests;
-   * clients page through {@link #fetch} instead.
+   * Runs a statement to its end, following every page: one {@link QueryResults} holding all rows,
+   * with the state, error and statistics of the last page. For embedded use and tests; clients page
+   * through {@link #fetch} instead.
    */
   default CompletionStage<QueryResults> execute(String sql, String database) {
     return start(sql, database)
@@ -34,9 +38,12 @@ public interface QueryGateway {
   }
 
   private CompletionStage<QueryResults> follow(
-      QueryResults page, java.util.List<java.util.List<Object>> rows, java.util.List<dev.tarn.core.meta.Column> columns) {
+      QueryResults page,
+      java.util.List<java.util.List<Object>> rows,
+      java.util.List<dev.tarn.core.meta.Column> columns) {
     rows.addAll(page.rows());
-    java.util.List<dev.tarn.core.meta.Column> known = page.columns() != null ? page.columns() : columns;
+    java.util.List<dev.tarn.core.meta.Column> known =
+        page.columns() != null ? page.columns() : columns;
     if (page.isDone()) {
       return java.util.concurrent.CompletableFuture.completedFuture(
           new QueryResults(

@@ -77,7 +77,14 @@ public final class QueryManager extends AbstractBehavior<QueryManager.Command> {
         .replyTo()
         .tell(
             new QueryResults(
-                queryId, "QUEUED", null, List.of(), 0, null, null, null,
+                queryId,
+                "QUEUED",
+                null,
+                List.of(),
+                0,
+                null,
+                null,
+                null,
                 QueryResults.QueryStats.EMPTY));
     return this;
   }

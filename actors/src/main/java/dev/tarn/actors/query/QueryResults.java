@@ -15,8 +15,8 @@ import java.util.List;
  *
  * @param queryId the query's id
  * @param state QUEUED, RUNNING, FINISHED or FAILED
- * @param columns the result columns once known, else null (DDL statements have columns too:
- *     SHOW returns rows; CREATE/DROP return none with {@code updateType} set)
+ * @param columns the result columns once known, else null (DDL statements have columns too: SHOW
+ *     returns rows; CREATE/DROP return none with {@code updateType} set)
  * @param rows rows of this page (possibly empty while running)
  * @param nextToken token to fetch the next page with; -1 when this is the last page
  * @param error the failure when state is FAILED, else null
@@ -38,7 +38,11 @@ public record QueryResults(
 
   /** Query progress figures. */
   public record QueryStats(
-      long elapsedMillis, long processedRows, long processedBytes, int completedSplits, int totalSplits)
+      long elapsedMillis,
+      long processedRows,
+      long processedBytes,
+      int completedSplits,
+      int totalSplits)
       implements TarnMessage {
     public static final QueryStats EMPTY = new QueryStats(0, 0, 0, 0, 0);
   }

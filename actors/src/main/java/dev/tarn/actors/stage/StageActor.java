@@ -21,8 +21,8 @@ import org.apache.pekko.stream.SourceRef;
 
 /**
  * Runs one stage of a query: places its tasks on worker task managers (round robin), tells the
- * coordinator once every task runs (with their output stream references), then once every task
- * has finished (with their statistics), or as soon as one fails.
+ * coordinator once every task runs (with their output stream references), then once every task has
+ * finished (with their statistics), or as soon as one fails.
  *
  * <pre>
  *   STARTING --all Started--> RUNNING --all Finished--> (stop)
@@ -76,7 +76,9 @@ public final class StageActor extends AbstractBehavior<StageActor.Command> {
   private Phase phase = Phase.STARTING;
 
   public static Behavior<Command> create(
-      List<TaskSpec> specs, List<ActorRef<TaskManager.Command>> workers, ActorRef<Event> coordinator) {
+      List<TaskSpec> specs,
+      List<ActorRef<TaskManager.Command>> workers,
+      ActorRef<Event> coordinator) {
     return Behaviors.setup(context -> new StageActor(context, specs, workers, coordinator));
   }
 

@@ -21,8 +21,8 @@ import org.apache.pekko.stream.SourceRef;
  * </pre>
  *
  * A stage's output partition count is its consumer's task count (1 for the root). Stages are
- * started children first: a task's inputs are the stream references its producers offered for
- * its index.
+ * started children first: a task's inputs are the stream references its producers offered for its
+ * index.
  */
 public final class StageScheduler {
   private final DistributedPlan plan;
@@ -86,14 +86,16 @@ public final class StageScheduler {
       Map<Integer, List<SourceRef<byte[]>>> inputs = new HashMap<>();
       for (int child : stage.children()) {
         List<SourceRef<byte[]>> refs = new ArrayList<>();
-        boolean gathered = plan.stage(child).output().kind() == StagePlan.OutputPartitioning.Kind.GATHER;
+        boolean gathered =
+            plan.stage(child).output().kind() == StagePlan.OutputPartitioning.Kind.GATHER;
         for (List<SourceRef<byte[]>> producer : childOutputs.get(child)) {
           refs.add(gathered ? producer.get(0) : producer.get(task));
         }
         inputs.put(child, refs);
       }
       PlanNode fragment = withScanFiles(stage.fragment(), shares.get(task));
-      specs.add(new TaskSpec(queryId, stageId, task, fragment, stage.output(), outputPartitions, inputs));
+      specs.add(
+          new TaskSpec(queryId, stageId, task, fragment, stage.output(), outputPartitions, inputs));
     }
     return specs;
   }
@@ -114,7 +116,8 @@ public final class StageScheduler {
     }
   }
 
-  private static List<List<PlanNode.ScanFile>> shareFiles(List<PlanNode.ScanFile> files, int tasks) {
+  private static List<List<PlanNode.ScanFile>> shareFiles(
+      List<PlanNode.ScanFile> files, int tasks) {
     List<List<PlanNode.ScanFile>> shares = new ArrayList<>();
     long[] bytes = new long[tasks];
     for (int i = 0; i < tasks; i++) {
@@ -145,7 +148,11 @@ public final class StageScheduler {
       return new PlanNode.Project(withScanFiles(p.source(), files), p.expressions(), p.names());
     } else if (node instanceof PlanNode.Aggregate a) {
       return new PlanNode.Aggregate(
-          withScanFiles(a.source(), files), a.groupKeys(), a.aggregates(), a.step(), a.outputColumns());
+          withScanFiles(a.source(), files),
+          a.groupKeys(),
+          a.aggregates(),
+          a.step(),
+          a.outputColumns());
     } else if (node instanceof PlanNode.Join j) {
       return new PlanNode.Join(
           j.type(),

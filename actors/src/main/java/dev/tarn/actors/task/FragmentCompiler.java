@@ -28,10 +28,10 @@ import org.apache.pekko.stream.javadsl.GraphDSL;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * Turns a task's plan fragment into a Pekko Streams source of batches: each plan node becomes
- * the operator stage of the same name, a {@link PlanNode.RemoteSource} becomes the merged input
- * of the child stage's stream references. Statistics objects are collected in plan order
- * (pre-order), one per operator.
+ * Turns a task's plan fragment into a Pekko Streams source of batches: each plan node becomes the
+ * operator stage of the same name, a {@link PlanNode.RemoteSource} becomes the merged input of the
+ * child stage's stream references. Statistics objects are collected in plan order (pre-order), one
+ * per operator.
  */
 final class FragmentCompiler implements PlanVisitor<Source<Batch, NotUsed>> {
   /** A compiled fragment: its source and the live statistics of its operators. */
@@ -118,7 +118,8 @@ final class FragmentCompiler implements PlanVisitor<Source<Batch, NotUsed>> {
             node.source().outputColumns(),
             node.outputColumns(),
             allocator,
-            s));
+            s,
+            spill));
   }
 
   @Override

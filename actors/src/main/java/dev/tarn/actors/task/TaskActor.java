@@ -36,7 +36,8 @@ public final class TaskActor extends AbstractBehavior<TaskActor.Command> {
   /** Aborts the task's graph (the query was cancelled or failed elsewhere). */
   public record Cancel(String reason) implements Command {}
 
-  private record GraphEnded(Throwable failure) implements Command, NoSerializationVerificationNeeded {}
+  private record GraphEnded(Throwable failure)
+      implements Command, NoSerializationVerificationNeeded {}
 
   private final TaskSpec spec;
   private final ActorRef<TaskEvent> stage;
@@ -50,7 +51,10 @@ public final class TaskActor extends AbstractBehavior<TaskActor.Command> {
    * @param queryMemory the query's memory account on this node; the task allocates from a child
    */
   public static Behavior<Command> create(
-      TaskSpec spec, ActorRef<TaskEvent> stage, TaskResources resources, BufferAllocator queryMemory) {
+      TaskSpec spec,
+      ActorRef<TaskEvent> stage,
+      TaskResources resources,
+      BufferAllocator queryMemory) {
     return Behaviors.setup(context -> new TaskActor(context, spec, stage, resources, queryMemory));
   }
 
@@ -67,8 +71,11 @@ public final class TaskActor extends AbstractBehavior<TaskActor.Command> {
     this.allocator = queryMemory.newChildAllocator("task-" + spec.name(), 0, Long.MAX_VALUE);
     this.spill =
         new SpillSpace(
-            resources.spillDirectory().resolve(spec.queryId()).resolve(spec.stageId() + "-" + spec.taskIndex()),
-            resources.queryMemoryLimit() / TaskResources.SPILL_SHARE_DIVISOR);
+            resources
+                .spillDirectory()
+                .resolve(spec.queryId())
+                .resolve(spec.stageId() + "-" + spec.taskIndex()),
+            resources.spillThreshold());
     this.killSwitch = KillSwitches.shared("task-" + spec.name());
     FragmentCompiler.Compiled graph = null;
     List<org.apache.pekko.stream.SourceRef<byte[]>> outputs = List.of();
@@ -100,8 +107,9 @@ public final class TaskActor extends AbstractBehavior<TaskActor.Command> {
   }
 
   private Behavior<Command> onCancel(Cancel cancel) {
-    killSwitch.abort(new dev.tarn.core.error.TarnException(
-        dev.tarn.core.error.ErrorCode.QUERY_CANCELLED, cancel.reason()));
+    killSwitch.abort(
+        new dev.tarn.core.error.TarnException(
+            dev.tarn.core.error.ErrorCode.QUERY_CANCELLED, cancel.reason()));
     return this;
   }
 
@@ -119,6 +127,13 @@ public final class TaskActor extends AbstractBehavior<TaskActor.Command> {
   /** A refused Arrow allocation is the query's memory limit, said so; other errors as they are. */
   private ErrorInfo errorOf(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof org.apache.pekko.stream.RemoteStreamRefActorTerminatedException) {
+        return new ErrorInfo(
+            dev.tarn.core.error.ErrorCode.UPSTREAM_TASK_FAILED,
+            String.valueOf(t.getMessage()),
+            0,
+            0);
+      }
       if (t instanceof org.apache.arrow.memory.OutOfMemoryException) {
         return new ErrorInfo(
             dev.tarn.core.error.ErrorCode.EXCEEDED_MEMORY_LIMIT,

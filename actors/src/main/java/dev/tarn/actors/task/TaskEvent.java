@@ -14,8 +14,8 @@ public sealed interface TaskEvent extends TarnMessage {
   int taskIndex();
 
   /**
-   * The task's graph is running; {@code outputs} holds one stream reference per consumer
-   * partition (the consumer task with that index reads it).
+   * The task's graph is running; {@code outputs} holds one stream reference per consumer partition
+   * (the consumer task with that index reads it).
    */
   record Started(
       int stageId, int taskIndex, ActorRef<TaskActor.Command> task, List<SourceRef<byte[]>> outputs)

@@ -17,10 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One per worker node: registers with the receptionist so that stages find the node, and spawns
- * a {@link TaskActor} child for every task placed on it. It keeps one memory account per query
- * (an allocator limited to the per-node query memory limit) that the query's tasks here allocate
- * from, closed when the last of them stops.
+ * One per worker node: registers with the receptionist so that stages find the node, and spawns a
+ * {@link TaskActor} child for every task placed on it. It keeps one memory account per query (an
+ * allocator limited to the per-node query memory limit) that the query's tasks here allocate from,
+ * closed when the last of them stops.
  */
 public final class TaskManager extends AbstractBehavior<TaskManager.Command> {
   private static final Logger LOG = LoggerFactory.getLogger(TaskManager.class);
@@ -86,8 +86,7 @@ public final class TaskManager extends AbstractBehavior<TaskManager.Command> {
         getContext()
             .spawnAnonymous(
                 Behaviors.supervise(
-                        TaskActor.create(
-                            start.spec(), start.stage(), resources, memory.allocator))
+                        TaskActor.create(start.spec(), start.stage(), resources, memory.allocator))
                     .onFailure(SupervisorStrategy.stop()));
     getContext().watchWith(task, new TaskStopped(queryId));
     return this;
@@ -100,7 +99,8 @@ public final class TaskManager extends AbstractBehavior<TaskManager.Command> {
       try {
         memory.allocator.close();
       } catch (IllegalStateException leak) {
-        LOG.error("query {} leaked Arrow memory on this node: {}", stopped.queryId(), leak.getMessage());
+        LOG.error(
+            "query {} leaked Arrow memory on this node: {}", stopped.queryId(), leak.getMessage());
       }
     }
     return this;

@@ -17,8 +17,8 @@ import org.apache.pekko.stream.SourceRef;
  * @param fragment the stage's fragment, with this task's files for a scan stage
  * @param output how the task routes its output rows
  * @param outputPartitions how many consumer tasks the output is routed to (1 for RESULT/GATHER)
- * @param inputs for each child stage id, the stream references this task reads: one per task
- *     of the child stage
+ * @param inputs for each child stage id, the stream references this task reads: one per task of the
+ *     child stage
  */
 public record TaskSpec(
     String queryId,

@@ -102,7 +102,12 @@ final class MicroBenchmarkReport {
         .append(totalMemoryGib())
         .append(" GiB memory, JDK ")
         .append(System.getProperty("java.version"))
-        .append(String.format(Locale.ROOT, ", load average %.1f at the start and %.1f at the end", loadBefore, loadAverage()))
+        .append(
+            String.format(
+                Locale.ROOT,
+                ", load average %.1f at the start and %.1f at the end",
+                loadBefore,
+                loadAverage()))
         .append('\n');
     md.append("- Command: `").append(command).append("`\n\n");
     md.append("| benchmark | mode | score | error | unit |\n|---|---|---:|---:|---|\n");

@@ -27,9 +27,9 @@ import picocli.CommandLine.Option;
 
 /**
  * TPC-H on Tarn and DuckDB, side by side, in one run: the same Parquet files, the same SQL,
- * alternating runs, medians, the Tarn/DuckDB ratio per query and their geometric mean, Tarn's
- * peak heap and Arrow memory, and a check that Tarn's answer equals DuckDB's. The report goes to
- * {@code docs/PERFORMANCE.md}.
+ * alternating runs, medians, the Tarn/DuckDB ratio per query and their geometric mean, Tarn's peak
+ * heap and Arrow memory, and a check that Tarn's answer equals DuckDB's. The report goes to {@code
+ * docs/PERFORMANCE.md}.
  *
  * <p>Tarn runs in-process through the query gateway: the actor path every statement takes (parse,
  * plan, stages, tasks, exchanges through StreamRefs, result pages), without the HTTP hop. DuckDB
@@ -38,7 +38,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "tpch",
     mixinStandardHelpOptions = true,
-    description = "TPC-H on Tarn and DuckDB over the same Parquet files; writes docs/PERFORMANCE.md.")
+    description =
+        "TPC-H on Tarn and DuckDB over the same Parquet files; writes docs/PERFORMANCE.md.")
 public final class TpchBenchmark implements Callable<Integer> {
   @Option(names = "--sf", description = "Scale factor (default 1).")
   double scale = 1;
@@ -96,7 +97,10 @@ public final class TpchBenchmark implements Callable<Integer> {
       for (TpchTable<?> table : TpchTable.getTables()) {
         execute(node, TpchData.createTableSql("tpch", table, tables));
         TableSnapshot snapshot =
-            node.catalog().getTable("tpch", table.getTableName()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            node.catalog()
+                .getTable("tpch", table.getTableName())
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
         duck.register(snapshot.table());
       }
       heap.start();
@@ -145,7 +149,10 @@ public final class TpchBenchmark implements Callable<Integer> {
         }
       }
       String difference = ResultComparison.difference(first.rows(), expected, true);
-      check = difference == null ? "equal (" + first.rows().size() + " rows)" : "DIFFERENT: " + oneLine(difference);
+      check =
+          difference == null
+              ? "equal (" + first.rows().size() + " rows)"
+              : "DIFFERENT: " + oneLine(difference);
     } catch (Exception e) {
       String message = e.getMessage() == null ? e.toString() : e.getMessage();
       System.out.printf("Q%d failed: %s%n", q, oneLine(message));
@@ -153,8 +160,13 @@ public final class TpchBenchmark implements Callable<Integer> {
     }
     Outcome outcome = new Outcome(q, median(tarn), median(duckdb), check);
     System.out.printf(
-        Locale.ROOT, "Q%d: Tarn %.1f ms, DuckDB %.1f ms, ratio %.2f, %s%n",
-        q, outcome.tarnMillis(), outcome.duckMillis(), outcome.ratio(), check);
+        Locale.ROOT,
+        "Q%d: Tarn %.1f ms, DuckDB %.1f ms, ratio %.2f, %s%n",
+        q,
+        outcome.tarnMillis(),
+        outcome.duckMillis(),
+        outcome.ratio(),
+        check);
     return outcome;
   }
 
@@ -170,25 +182,51 @@ public final class TpchBenchmark implements Callable<Integer> {
   private String report(List<Outcome> outcomes, long peakHeap, long peakArrow) {
     StringBuilder md = new StringBuilder();
     md.append("# Performance\n\n");
-    md.append("TPC-H at scale factor ").append(format(scale)).append(", Tarn against DuckDB ")
+    md.append("TPC-H at scale factor ")
+        .append(format(scale))
+        .append(", Tarn against DuckDB ")
         .append("in the same run, over the same Parquet files (`bench` module, ")
-        .append("`./tarn bench tpch --sf ").append(format(scale)).append(" --runs ").append(runs).append("`).\n\n");
+        .append("`./tarn bench tpch --sf ")
+        .append(format(scale))
+        .append(" --runs ")
+        .append(runs)
+        .append("`).\n\n");
     md.append("- Date: ").append(LocalDate.now()).append(", commit ").append(commit()).append('\n');
-    md.append("- Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
-        .append(totalMemoryGib()).append(" GiB memory, JDK ").append(System.getProperty("java.version"))
-        .append(", max heap ").append(Runtime.getRuntime().maxMemory() >> 20).append(" MiB\n");
-    md.append("- Runs: ").append(warmup).append(" warm-up, then ").append(runs)
-        .append(" measured per engine, alternating; times are medians of wall time until the last row\n");
-    md.append("- Tarn peak heap (sampled) ").append(peakHeap >> 20).append(" MiB, peak Arrow (off-heap) ")
-        .append(peakArrow >> 20).append(" MiB\n\n");
+    md.append("- Machine: ")
+        .append(Runtime.getRuntime().availableProcessors())
+        .append(" cores, ")
+        .append(totalMemoryGib())
+        .append(" GiB memory, JDK ")
+        .append(System.getProperty("java.version"))
+        .append(", max heap ")
+        .append(Runtime.getRuntime().maxMemory() >> 20)
+        .append(" MiB\n");
+    md.append("- Runs: ")
+        .append(warmup)
+        .append(" warm-up, then ")
+        .append(runs)
+        .append(
+            " measured per engine, alternating; times are medians of wall time until the last row\n");
+    md.append("- Tarn peak heap (sampled) ")
+        .append(peakHeap >> 20)
+        .append(" MiB, peak Arrow (off-heap) ")
+        .append(peakArrow >> 20)
+        .append(" MiB\n\n");
     md.append("| query | Tarn ms | DuckDB ms | Tarn/DuckDB | answer |\n|---|---:|---:|---:|---|\n");
     double logSum = 0;
     int measured = 0;
     double worst = 0;
     for (Outcome o : outcomes) {
       if (o.measured()) {
-        md.append(String.format(Locale.ROOT, "| Q%d | %.1f | %.1f | %.2f | %s |%n",
-            o.query(), o.tarnMillis(), o.duckMillis(), o.ratio(), o.check()));
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "| Q%d | %.1f | %.1f | %.2f | %s |%n",
+                o.query(),
+                o.tarnMillis(),
+                o.duckMillis(),
+                o.ratio(),
+                o.check()));
         logSum += Math.log(o.ratio());
         measured++;
         worst = Math.max(worst, o.ratio());
@@ -198,9 +236,13 @@ public final class TpchBenchmark implements Callable<Integer> {
     }
     md.append('\n');
     if (measured > 0) {
-      md.append(String.format(Locale.ROOT,
-          "Geometric mean of Tarn/DuckDB over the %d queries that ran: **%.2f**; worst %.2f.%n",
-          measured, Math.exp(logSum / measured), worst));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "Geometric mean of Tarn/DuckDB over the %d queries that ran: **%.2f**; worst %.2f.%n",
+              measured,
+              Math.exp(logSum / measured),
+              worst));
     }
     long failed = outcomes.stream().filter(o -> !o.measured()).count();
     if (failed > 0) {
@@ -221,7 +263,10 @@ public final class TpchBenchmark implements Callable<Integer> {
 
   private static String commit() {
     try {
-      Process git = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").redirectErrorStream(true).start();
+      Process git =
+          new ProcessBuilder("git", "rev-parse", "--short", "HEAD")
+              .redirectErrorStream(true)
+              .start();
       String out = new String(git.getInputStream().readAllBytes()).trim();
       return git.waitFor() == 0 ? out : "unknown";
     } catch (IOException | InterruptedException e) {
@@ -253,7 +298,9 @@ public final class TpchBenchmark implements Callable<Integer> {
     return line.length() > 160 ? line.substring(0, 160) + "..." : line;
   }
 
-  /** Samples used heap every 20 ms on a daemon thread; the peak is a lower bound of the true one. */
+  /**
+   * Samples used heap every 20 ms on a daemon thread; the peak is a lower bound of the true one.
+   */
   private static final class HeapSampler {
     private final AtomicLong peak = new AtomicLong();
     private volatile boolean running;

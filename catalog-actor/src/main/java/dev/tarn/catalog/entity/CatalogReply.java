@@ -5,9 +5,9 @@ import dev.tarn.core.error.ErrorInfo;
 import dev.tarn.core.serde.TarnMessage;
 
 /**
- * The answer of a catalog entity to any command: a value or the user-facing error that explains
- * why there is none. One shape serves all three entities so that the client facade turns every
- * answer into a result or a {@link dev.tarn.core.error.TarnException} the same way.
+ * The answer of a catalog entity to any command: a value or the user-facing error that explains why
+ * there is none. One shape serves all three entities so that the client facade turns every answer
+ * into a result or a {@link dev.tarn.core.error.TarnException} the same way.
  *
  * @param value the result when the command succeeded, else null
  * @param error the reason it failed, else null

@@ -33,9 +33,8 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * {@value #DEFAULT_DATABASE} exists without being created: its empty state is already {@link
  * Active}, and it cannot be dropped, as in Hive and Athena.
  *
- * <p>{@link AddTable} and {@link RemoveTable} are idempotent (they reply whether anything
- * changed) because the client facade repeats them when it retries a half-done CREATE or DROP
- * TABLE.
+ * <p>{@link AddTable} and {@link RemoveTable} are idempotent (they reply whether anything changed)
+ * because the client facade repeats them when it retries a half-done CREATE or DROP TABLE.
  */
 public final class DatabaseEntity
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -55,9 +54,9 @@ public final class DatabaseEntity
       implements Command {}
 
   /**
-   * Drops the database; replies true when dropped, false when absent and ifExists. Without
-   * cascade it refuses while tables remain; with cascade it forgets them (dropping the table
-   * entities is the caller's part).
+   * Drops the database; replies true when dropped, false when absent and ifExists. Without cascade
+   * it refuses while tables remain; with cascade it forgets them (dropping the table entities is
+   * the caller's part).
    */
   public record Drop(boolean ifExists, boolean cascade, ActorRef<CatalogReply<Boolean>> replyTo)
       implements Command {}
@@ -66,8 +65,7 @@ public final class DatabaseEntity
   public record Get(ActorRef<CatalogReply<Description>> replyTo) implements Command {}
 
   /** Adds a table name; replies true when added, false when already present. */
-  public record AddTable(String table, ActorRef<CatalogReply<Boolean>> replyTo)
-      implements Command {
+  public record AddTable(String table, ActorRef<CatalogReply<Boolean>> replyTo) implements Command {
     public AddTable {
       Objects.requireNonNull(table, "table");
     }

@@ -21,12 +21,11 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * #ENTITY_ID}. Sharding cannot enumerate entities, so some entity must hold the list; keeping it
  * apart from the {@link DatabaseEntity}s leaves each database entity about one database.
  *
- * <p>The directory only lists names; whether a database exists is the {@link DatabaseEntity}'s
- * to say. The client facade registers a name before creating the database and unregisters it
- * after dropping it, both idempotently, so a crash between the two steps can leave a listed name
- * without a database until the statement is retried (see {@code
- * dev.tarn.catalog.protocol.CatalogService}). It starts out listing {@value
- * DatabaseEntity#DEFAULT_DATABASE}, which always exists.
+ * <p>The directory only lists names; whether a database exists is the {@link DatabaseEntity}'s to
+ * say. The client facade registers a name before creating the database and unregisters it after
+ * dropping it, both idempotently, so a crash between the two steps can leave a listed name without
+ * a database until the statement is retried (see {@code dev.tarn.catalog.protocol.CatalogService}).
+ * It starts out listing {@value DatabaseEntity#DEFAULT_DATABASE}, which always exists.
  */
 public final class DirectoryEntity
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -133,7 +132,9 @@ public final class DirectoryEntity
             ListDatabases.class,
             (state, cmd) ->
                 Effect()
-                    .reply(cmd.replyTo(), CatalogReply.ok(List.copyOf(new TreeSet<>(state.databases())))))
+                    .reply(
+                        cmd.replyTo(),
+                        CatalogReply.ok(List.copyOf(new TreeSet<>(state.databases())))))
         .build();
   }
 

@@ -34,10 +34,9 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  *     +----- TableDropped ----+
  * </pre>
  *
- * <p>A dropped table returns to {@link Empty} so that its name can be used again. Adding
- * partitions is idempotent: a partition whose values the table already has is ignored (its
- * location is not changed), and the reply counts only the new ones, so crawlers may send what
- * they found every run.
+ * <p>A dropped table returns to {@link Empty} so that its name can be used again. Adding partitions
+ * is idempotent: a partition whose values the table already has is ignored (its location is not
+ * changed), and the reply counts only the new ones, so crawlers may send what they found every run.
  */
 public final class TableEntity
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -74,8 +73,8 @@ public final class TableEntity
   }
 
   /** Drops the partitions with these values; replies how many existed. */
-  public record DropPartitions(
-      List<List<String>> values, ActorRef<CatalogReply<Integer>> replyTo) implements Command {
+  public record DropPartitions(List<List<String>> values, ActorRef<CatalogReply<Integer>> replyTo)
+      implements Command {
     public DropPartitions {
       values = copyOfValues(values);
     }
@@ -90,7 +89,9 @@ public final class TableEntity
     }
   }
 
-  /** @param qualifiedName {@code db.table}, for whoever reads the journal */
+  /**
+   * @param qualifiedName {@code db.table}, for whoever reads the journal
+   */
   public record TableDropped(String qualifiedName) implements Event {
     public TableDropped {
       Objects.requireNonNull(qualifiedName, "qualifiedName");
@@ -205,14 +206,14 @@ public final class TableEntity
         .onCommand(Drop.class, this::dropWhenEmpty)
         .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
         .onCommand(AddPartitions.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
-        .onCommand(
-            DropPartitions.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()));
+        .onCommand(DropPartitions.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()));
     builder
         .forStateType(Active.class)
         .onCommand(Create.class, this::createWhenActive)
         .onCommand(Drop.class, this::dropWhenActive)
         .onCommand(
-            Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), CatalogReply.ok(state.snapshot())))
+            Get.class,
+            (state, cmd) -> Effect().reply(cmd.replyTo(), CatalogReply.ok(state.snapshot())))
         .onCommand(AddPartitions.class, this::addPartitions)
         .onCommand(DropPartitions.class, this::dropPartitions);
     return builder.build();
@@ -261,8 +262,7 @@ public final class TableEntity
     Map<List<String>, Partition> fresh = new LinkedHashMap<>();
     for (Partition p : cmd.partitions()) {
       if (p.values().size() != expected) {
-        return Effect()
-            .reply(cmd.replyTo(), wrongArity(p.values(), expected, "add"));
+        return Effect().reply(cmd.replyTo(), wrongArity(p.values(), expected, "add"));
       }
       if (!state.partitions().containsKey(p.values())) {
         fresh.putIfAbsent(p.values(), p);
@@ -300,10 +300,24 @@ public final class TableEntity
   private CatalogReply<Integer> wrongArity(List<String> values, int expected, String verb) {
     String message =
         expected == 0
-            ? "cannot " + verb + " partition " + values + ": table " + qualifiedName
+            ? "cannot "
+                + verb
+                + " partition "
+                + values
+                + ": table "
+                + qualifiedName
                 + " is not partitioned"
-            : "cannot " + verb + " partition " + values + " of table " + qualifiedName + ": it has "
-                + values.size() + " values, the table has " + expected + " partition columns";
+            : "cannot "
+                + verb
+                + " partition "
+                + values
+                + " of table "
+                + qualifiedName
+                + ": it has "
+                + values.size()
+                + " values, the table has "
+                + expected
+                + " partition columns";
     return CatalogReply.failed(ErrorCode.INVALID_ARGUMENT, message);
   }
 

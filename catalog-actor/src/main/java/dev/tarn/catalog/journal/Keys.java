@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
  *   "table|default.orders" 0x00 00 00 00 00 00 00 00 2A   = event 42 of that entity
  * </pre>
  *
- * <p>Sequence numbers are never negative, so RocksDB's bytewise order is sequence order within
- * one persistence id, and a scan from {@code key(id, from)} reads an entity's records in order.
+ * <p>Sequence numbers are never negative, so RocksDB's bytewise order is sequence order within one
+ * persistence id, and a scan from {@code key(id, from)} reads an entity's records in order.
  */
 final class Keys {
   private Keys() {}

@@ -27,8 +27,8 @@ import org.apache.pekko.serialization.Serializers;
  *   payload:  serializerId serializerManifest length bytes
  * </pre>
  *
- * Strings are {@link DataOutputStream#writeUTF}, numbers big-endian. The leading format byte lets
- * a later layout coexist with this one.
+ * Strings are {@link DataOutputStream#writeUTF}, numbers big-endian. The leading format byte lets a
+ * later layout coexist with this one.
  */
 final class Payloads {
   private static final byte FORMAT_V1 = 1;

@@ -24,14 +24,14 @@ import scala.jdk.javaapi.CollectionConverters;
  * {@link Payloads}; the highest sequence number of each persistence id is kept beside them and
  * survives deletion, as Pekko requires.
  *
- * <p>All work is done synchronously inside the plugin actor, which runs on the plugin dispatcher
- * (a thread pool apart from the default dispatcher): that serializes access without locks, and
- * RocksDB calls are short. Writes use synchronous WAL writes, so a completed persist survives
- * SIGKILL or power loss.
+ * <p>All work is done synchronously inside the plugin actor, which runs on the plugin dispatcher (a
+ * thread pool apart from the default dispatcher): that serializes access without locks, and RocksDB
+ * calls are short. Writes use synchronous WAL writes, so a completed persist survives SIGKILL or
+ * power loss.
  *
- * <p>One batch of {@link AtomicWrite}s becomes one RocksDB {@link WriteBatch}: all accepted
- * events are stored or none. An event whose payload cannot be serialized rejects only its own
- * atomic write, as the plugin contract asks.
+ * <p>One batch of {@link AtomicWrite}s becomes one RocksDB {@link WriteBatch}: all accepted events
+ * are stored or none. An event whose payload cannot be serialized rejects only its own atomic
+ * write, as the plugin contract asks.
  */
 public final class RocksDbJournal extends AsyncWriteJournal {
   private final RocksStore store;
@@ -64,8 +64,7 @@ public final class RocksDbJournal extends AsyncWriteJournal {
 
   /** Adds one atomic write to the batch, or rejects it when a payload does not serialize. */
   private Optional<Exception> stage(
-      WriteBatch batch, AtomicWrite write, Map<String, Long> highestById)
-      throws RocksDBException {
+      WriteBatch batch, AtomicWrite write, Map<String, Long> highestById) throws RocksDBException {
     List<PersistentRepr> events = CollectionConverters.asJava(write.payload());
     List<byte[]> values = new ArrayList<>(events.size());
     try {

@@ -42,9 +42,7 @@ public final class RocksDbSnapshotStore extends SnapshotStore {
       String persistenceId, SnapshotSelectionCriteria criteria) {
     byte[] id = Keys.id(persistenceId);
     try (RocksIterator it = store.db.newIterator(store.records)) {
-      for (it.seekForPrev(Keys.key(id, criteria.maxSequenceNr()));
-          it.isValid();
-          it.prev()) {
+      for (it.seekForPrev(Keys.key(id, criteria.maxSequenceNr())); it.isValid(); it.prev()) {
         byte[] key = it.key();
         if (!Keys.belongsTo(key, id)) {
           break;
@@ -116,7 +114,8 @@ public final class RocksDbSnapshotStore extends SnapshotStore {
           break;
         }
         long timestamp = Payloads.snapshotTimestamp(it.value());
-        if (criteria.matches(new SnapshotMetadata(persistenceId, Keys.sequenceNr(key), timestamp))) {
+        if (criteria.matches(
+            new SnapshotMetadata(persistenceId, Keys.sequenceNr(key), timestamp))) {
           batch.delete(store.records, key);
         }
       }

@@ -49,7 +49,8 @@ final class RocksStore implements AutoCloseable {
 
   /** Opens the store in {@code dir}, creating the directory and the database when missing. */
   static RocksStore open(Path dir) {
-    DBOptions options = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
+    DBOptions options =
+        new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
     List<ColumnFamilyHandle> handles = new ArrayList<>();
     try {
       Files.createDirectories(dir);

@@ -42,9 +42,9 @@ import org.apache.pekko.japi.function.Function;
  *   <li>{@link TableEntity}, one per table ({@code db.table}): metadata and partitions.
  * </ul>
  *
- * <p>Statements that touch two entities cannot be atomic. Each does the container's step first
- * and makes every step idempotent, so that a crash in between leaves at most a listed name
- * without its entity, and repeating the statement finishes the job:
+ * <p>Statements that touch two entities cannot be atomic. Each does the container's step first and
+ * makes every step idempotent, so that a crash in between leaves at most a listed name without its
+ * entity, and repeating the statement finishes the job:
  *
  * <pre>
  *   CREATE DATABASE d   directory.Register(d)      then  database(d).Create
@@ -54,8 +54,8 @@ import org.apache.pekko.japi.function.Function;
  *   DROP TABLE d.t      table(d.t).Drop            then  database(d).RemoveTable(t) (also when absent)
  * </pre>
  *
- * The database {@value DatabaseEntity#DEFAULT_DATABASE} always exists: it needs no creation
- * (its entity starts out active and the directory starts out listing it) and cannot be dropped.
+ * The database {@value DatabaseEntity#DEFAULT_DATABASE} always exists: it needs no creation (its
+ * entity starts out active and the directory starts out listing it) and cannot be dropped.
  */
 public final class CatalogService {
   /** The cluster role of the nodes that host the catalog entities. */
@@ -72,9 +72,9 @@ public final class CatalogService {
   }
 
   /**
-   * Initializes sharding of the catalog entities in {@code system} (hosting them when this node
-   * has the role {@value #ROLE}, a proxy otherwise) and returns a facade over them. Settings come
-   * from {@code tarn.catalog}; calling it again in the same system is harmless.
+   * Initializes sharding of the catalog entities in {@code system} (hosting them when this node has
+   * the role {@value #ROLE}, a proxy otherwise) and returns a facade over them. Settings come from
+   * {@code tarn.catalog}; calling it again in the same system is harmless.
    */
   public static CatalogService start(ActorSystem<?> system) {
     Config config = system.settings().config().getConfig("tarn.catalog");
@@ -156,8 +156,7 @@ public final class CatalogService {
   /** SHOW DATABASES: the database names, sorted. */
   public CompletionStage<List<String>> listDatabases() {
     String what = "list databases";
-    return settle(
-        this.<List<String>>askDirectory(DirectoryEntity.ListDatabases::new, what), what);
+    return settle(this.<List<String>>askDirectory(DirectoryEntity.ListDatabases::new, what), what);
   }
 
   /**
@@ -220,8 +219,8 @@ public final class CatalogService {
   }
 
   /**
-   * Adds partitions to a table; those whose values it already has are ignored. Completes with
-   * the number of new partitions.
+   * Adds partitions to a table; those whose values it already has are ignored. Completes with the
+   * number of new partitions.
    */
   public CompletionStage<Integer> addPartitions(
       String database, String name, List<Partition> partitions) {

@@ -32,9 +32,9 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
  * cannot silently change what the journal holds.
  *
  * <p>The manifest is the record's name and its format version, e.g. {@code TableCreated.v1}. To
- * change a format, add {@code TableCreated.v2}: write only v2 from then on and keep the v1
- * reader, which maps old fields to the new record (Pekko's schema evolution by manifest). Readers
- * ignore fields they do not know, so adding an optional field needs no new version.
+ * change a format, add {@code TableCreated.v2}: write only v2 from then on and keep the v1 reader,
+ * which maps old fields to the new record (Pekko's schema evolution by manifest). Readers ignore
+ * fields they do not know, so adding an optional field needs no new version.
  *
  * <p>Types are stored as their SQL text ({@code decimal(12,2)}) and parsed back with {@link
  * SqlType#parse}; formats as their enum name; sets sorted, so equal states encode to equal bytes.
@@ -103,8 +103,7 @@ public final class CatalogSerializer extends SerializerWithStringManifest {
     } else if (o instanceof DirectoryEntity.Listing) {
       return DIRECTORY_LISTING;
     }
-    throw new IllegalArgumentException(
-        "CatalogSerializer cannot write " + o.getClass().getName());
+    throw new IllegalArgumentException("CatalogSerializer cannot write " + o.getClass().getName());
   }
 
   @Override

@@ -106,8 +106,7 @@ class DatabaseEntityTest {
     assertThat(add.reply().error().code()).isEqualTo(ErrorCode.SCHEMA_NOT_FOUND);
     assertThat(add.hasNoEvents()).isTrue();
 
-    var drop =
-        kit.<CatalogReply<Boolean>>runCommand(r -> new DatabaseEntity.Drop(false, false, r));
+    var drop = kit.<CatalogReply<Boolean>>runCommand(r -> new DatabaseEntity.Drop(false, false, r));
     assertThat(drop.reply().error().code()).isEqualTo(ErrorCode.SCHEMA_NOT_FOUND);
     var dropIfExists =
         kit.<CatalogReply<Boolean>>runCommand(r -> new DatabaseEntity.Drop(true, false, r));
@@ -134,8 +133,7 @@ class DatabaseEntityTest {
     assertThat(dropped.event()).isEqualTo(new DatabaseEntity.DatabaseDropped("sales"));
     assertThat(dropped.state()).isEqualTo(new DatabaseEntity.Empty());
 
-    var recreated =
-        kit.<CatalogReply<Boolean>>runCommand(r -> new DatabaseEntity.Create(false, r));
+    var recreated = kit.<CatalogReply<Boolean>>runCommand(r -> new DatabaseEntity.Create(false, r));
     assertThat(recreated.reply()).isEqualTo(CatalogReply.ok(true));
     assertThat(recreated.state()).isEqualTo(new DatabaseEntity.Active(Set.of()));
     assertThat(kit.restart().state()).isEqualTo(new DatabaseEntity.Active(Set.of()));
@@ -147,8 +145,7 @@ class DatabaseEntityTest {
     var add = kit.<CatalogReply<Boolean>>runCommand(r -> new DatabaseEntity.AddTable("t", r));
     assertThat(add.reply()).isEqualTo(CatalogReply.ok(true));
 
-    var drop =
-        kit.<CatalogReply<Boolean>>runCommand(r -> new DatabaseEntity.Drop(false, true, r));
+    var drop = kit.<CatalogReply<Boolean>>runCommand(r -> new DatabaseEntity.Drop(false, true, r));
     assertThat(drop.reply().error().code()).isEqualTo(ErrorCode.NOT_SUPPORTED);
     assertThat(drop.reply().error().message()).isEqualTo("database default cannot be dropped");
 
@@ -172,8 +169,7 @@ class DatabaseEntityTest {
     kit.<CatalogReply<Boolean>>runCommand(r -> new DirectoryEntity.Register("hr", r));
     kit.<CatalogReply<Boolean>>runCommand(r -> new DirectoryEntity.Unregister("hr", r));
 
-    var listed =
-        kit.<CatalogReply<List<String>>>runCommand(DirectoryEntity.ListDatabases::new);
+    var listed = kit.<CatalogReply<List<String>>>runCommand(DirectoryEntity.ListDatabases::new);
     assertThat(listed.reply()).isEqualTo(CatalogReply.ok(List.of("default", "sales")));
     assertThat(kit.restart().state())
         .isEqualTo(new DirectoryEntity.Listing(Set.of("default", "sales")));

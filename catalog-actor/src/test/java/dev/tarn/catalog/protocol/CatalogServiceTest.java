@@ -108,7 +108,9 @@ class CatalogServiceTest {
     assertThat(
             await(
                 catalog.addPartitions(
-                    "web", "events", List.of(day("2024-01-01"), day("2024-01-02"), day("2024-01-03")))))
+                    "web",
+                    "events",
+                    List.of(day("2024-01-01"), day("2024-01-02"), day("2024-01-03")))))
         .isEqualTo(2);
     assertThat(await(catalog.dropPartitions("web", "events", List.of(List.of("2024-01-02")))))
         .isEqualTo(1);
@@ -131,8 +133,7 @@ class CatalogServiceTest {
   void ddlErrorsArriveAsTarnExceptionsThatNameTheObject() throws Exception {
     CatalogService catalog = start();
 
-    TarnException noDatabase =
-        failure(catalog.createTable(EVENTS, false));
+    TarnException noDatabase = failure(catalog.createTable(EVENTS, false));
     assertThat(noDatabase.code()).isEqualTo(ErrorCode.SCHEMA_NOT_FOUND);
     assertThat(noDatabase.getMessage()).isEqualTo("database web does not exist");
 
@@ -191,15 +192,19 @@ class CatalogServiceTest {
         sharding
             .entityRefFor(DatabaseEntity.TYPE_KEY, "default")
             .<CatalogReply<Boolean>>ask(
-                replyTo -> new DatabaseEntity.AddTable("t", replyTo),
-                Duration.ofSeconds(10)));
+                replyTo -> new DatabaseEntity.AddTable("t", replyTo), Duration.ofSeconds(10)));
     assertThat(failure(catalog.getTable("default", "t")).code())
         .isEqualTo(ErrorCode.TABLE_NOT_FOUND);
 
     TableMetadata t =
         new TableMetadata(
-            "default", "t", List.of(new Column("a", SqlType.INTEGER)), List.of(), FileFormat.CSV,
-            "/lake/t", Map.of());
+            "default",
+            "t",
+            List.of(new Column("a", SqlType.INTEGER)),
+            List.of(),
+            FileFormat.CSV,
+            "/lake/t",
+            Map.of());
     assertThat(await(catalog.createTable(t, false))).isTrue();
     assertThat(await(catalog.listTables("default"))).containsExactly("t");
     assertThat(await(catalog.getTable("default", "t")).table()).isEqualTo(t);

@@ -128,10 +128,20 @@ class CatalogSerializerTest {
                 Map.of(
                     "table",
                     Map.of(
-                        "database", "s", "name", "t", "format", "CSV", "location", "/x",
-                        "properties", Map.of(),
-                        "partitionColumns", List.of(),
-                        "columns", List.of(Map.of("name", "c", "type", "hugeint")))));
+                        "database",
+                        "s",
+                        "name",
+                        "t",
+                        "format",
+                        "CSV",
+                        "location",
+                        "/x",
+                        "properties",
+                        Map.of(),
+                        "partitionColumns",
+                        List.of(),
+                        "columns",
+                        List.of(Map.of("name", "c", "type", "hugeint")))));
     assertThatThrownBy(() -> serializer.fromBinary(badType, "TableCreated.v1"))
         .hasMessageStartingWith("catalog record TableCreated.v1: column type 'hugeint' is invalid");
 

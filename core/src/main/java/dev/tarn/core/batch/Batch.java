@@ -12,9 +12,9 @@ import org.apache.arrow.vector.types.pojo.Field;
 /**
  * An owned Arrow record batch: the unit that flows between operators.
  *
- * <p>Ownership: exactly one party owns a batch at a time. Pushing a batch downstream hands it
- * over; whoever owns it last closes it, which releases every buffer of its vectors. A batch is
- * never shared; to keep data past a hand-over, transfer or slice its vectors into a new batch.
+ * <p>Ownership: exactly one party owns a batch at a time. Pushing a batch downstream hands it over;
+ * whoever owns it last closes it, which releases every buffer of its vectors. A batch is never
+ * shared; to keep data past a hand-over, transfer or slice its vectors into a new batch.
  */
 public final class Batch implements AutoCloseable {
   private final VectorSchemaRoot root;

@@ -1,8 +1,8 @@
 package dev.tarn.core.error;
 
 /**
- * Every error Tarn reports to a user, with the Trino error type and code a Trino client
- * expects. User errors are the user's to fix; internal errors are Tarn's bugs.
+ * Every error Tarn reports to a user, with the Trino error type and code a Trino client expects.
+ * User errors are the user's to fix; internal errors are Tarn's bugs.
  */
 public enum ErrorCode {
   SYNTAX_ERROR(1, Type.USER_ERROR),
@@ -19,7 +19,12 @@ public enum ErrorCode {
   EXCEEDED_MEMORY_LIMIT(131072 + 3, Type.INSUFFICIENT_RESOURCES),
   QUERY_TIMEOUT(131072 + 6, Type.INSUFFICIENT_RESOURCES),
   QUERY_CANCELLED(3, Type.USER_ERROR),
-  INTERNAL_ERROR(65536, Type.INTERNAL_ERROR);
+  INTERNAL_ERROR(65536, Type.INTERNAL_ERROR),
+  /**
+   * A task failed only because a task it reads from failed: never the error a user should see when
+   * the first failure is known (the coordinator waits briefly for it).
+   */
+  UPSTREAM_TASK_FAILED(65537, Type.INTERNAL_ERROR);
 
   /** Trino's error types. */
   public enum Type {

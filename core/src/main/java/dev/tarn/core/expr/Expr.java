@@ -12,8 +12,8 @@ import java.util.Objects;
  * <p>Literal values use one Java type per SQL kind: {@code Boolean} for boolean; {@code Long} for
  * tinyint..bigint, for date (days since 1970-01-01) and for timestamp (microseconds since
  * 1970-01-01T00:00, no zone); {@code Double} for real and double; {@code BigDecimal} (with the
- * type's scale) for decimal; {@code String} for varchar; {@code byte[]} for varbinary; {@code
- * null} for SQL NULL of any type.
+ * type's scale) for decimal; {@code String} for varchar; {@code byte[]} for varbinary; {@code null}
+ * for SQL NULL of any type.
  */
 public sealed interface Expr extends TarnMessage permits Expr.ColumnRef, Expr.Literal, Expr.Call {
 
@@ -43,14 +43,16 @@ public sealed interface Expr extends TarnMessage permits Expr.ColumnRef, Expr.Li
 
     @Override
     public String toString() {
-      return value == null ? "null:" + type : value instanceof String ? "'" + value + "'" : value.toString();
+      return value == null
+          ? "null:" + type
+          : value instanceof String ? "'" + value + "'" : value.toString();
     }
   }
 
   /**
-   * An operator or function applied to arguments. Argument conventions are given on each
-   * {@link Operator}; arguments are already of the types the operator needs (the planner inserts
-   * {@link Operator#CAST}s), except that comparisons and arithmetic may mix numeric kinds.
+   * An operator or function applied to arguments. Argument conventions are given on each {@link
+   * Operator}; arguments are already of the types the operator needs (the planner inserts {@link
+   * Operator#CAST}s), except that comparisons and arithmetic may mix numeric kinds.
    */
   record Call(Operator operator, List<Expr> args, SqlType type) implements Expr {
     public Call {

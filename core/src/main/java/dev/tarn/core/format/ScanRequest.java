@@ -15,9 +15,9 @@ import java.util.Objects;
  * @param properties the table's properties ({@code skip.header.line.count}, {@code field.delim},
  *     ...)
  * @param batchRows the most rows one batch holds
- * @param predicate a filter over the output columns that a reader may use to skip data it can
- *     prove matches no row (Parquet row groups by their statistics); null for none. Readers need
- *     not apply it row by row: the scan's consumer still filters.
+ * @param predicate a filter over the output columns that a reader may use to skip data it can prove
+ *     matches no row (Parquet row groups by their statistics); null for none. Readers need not
+ *     apply it row by row: the scan's consumer still filters.
  */
 public record ScanRequest(
     List<Column> fileColumns,

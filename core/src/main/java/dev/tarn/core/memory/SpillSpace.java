@@ -11,10 +11,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * Where one task's operators spill, and when. An operator whose memory grows with its input
- * (sort, hash aggregation, hash join) spills once what it holds passes {@link #thresholdBytes()}:
- * a share of the query's per-node memory limit, so that several such operators and the batches in
- * flight still fit under the limit. The task deletes the directory when it ends.
+ * Where one task's operators spill, and when. An operator whose memory grows with its input (sort,
+ * hash aggregation, hash join) spills once what it holds passes {@link #thresholdBytes()}: a share
+ * of the query's per-node memory limit, so that several such operators and the batches in flight
+ * still fit under the limit. The task deletes the directory when it ends.
  *
  * @param directory this task's spill folder (created on first use)
  * @param thresholdBytes bytes an operator may hold before it spills; {@link Long#MAX_VALUE} never

@@ -5,12 +5,12 @@ import dev.tarn.core.type.SqlType;
 import java.util.Objects;
 
 /**
- * One aggregate. Intermediate layout (PARTIAL output, FINAL input), per call in order: AVG
- * takes two columns (sum as double, or as decimal(38,s) for decimal input; count bigint);
- * COUNT and COUNT_STAR one bigint; SUM, MIN, MAX one column of the result type.
+ * One aggregate. Intermediate layout (PARTIAL output, FINAL input), per call in order: AVG takes
+ * two columns (sum as double, or as decimal(38,s) for decimal input; count bigint); COUNT and
+ * COUNT_STAR one bigint; SUM, MIN, MAX one column of the result type.
  *
- * @param argument input column index; -1 for COUNT_STAR. For FINAL, the index of the call's
- *     first intermediate column.
+ * @param argument input column index; -1 for COUNT_STAR. For FINAL, the index of the call's first
+ *     intermediate column.
  */
 public record AggregateCall(
     AggregateFunction function, int argument, boolean distinct, SqlType resultType, String name)

@@ -9,9 +9,9 @@ import java.util.Objects;
  * One window function call.
  *
  * @param function the function
- * @param arguments input column indexes: none for ROW_NUMBER/RANK/DENSE_RANK/COUNT_STAR; the
- *     value for aggregates, FIRST_VALUE, LAST_VALUE, LAG and LEAD (LAG/LEAD may add a second
- *     index: the default value's column)
+ * @param arguments input column indexes: none for ROW_NUMBER/RANK/DENSE_RANK/COUNT_STAR; the value
+ *     for aggregates, FIRST_VALUE, LAST_VALUE, LAG and LEAD (LAG/LEAD may add a second index: the
+ *     default value's column)
  * @param offset LAG/LEAD offset (default 1), NTILE bucket count; 0 otherwise
  * @param frame the frame (used by aggregates, FIRST_VALUE and LAST_VALUE)
  * @param resultType the output type

@@ -5,9 +5,9 @@ import java.util.Objects;
 
 /**
  * A window frame: {@code ROWS|RANGE BETWEEN start AND end}. Offsets count rows for ROWS and are
- * values of the single order key for RANGE (only UNBOUNDED and CURRENT ROW bounds need support
- * for RANGE). SQL's default with ORDER BY is RANGE UNBOUNDED PRECEDING .. CURRENT ROW, without
- * ORDER BY the whole partition.
+ * values of the single order key for RANGE (only UNBOUNDED and CURRENT ROW bounds need support for
+ * RANGE). SQL's default with ORDER BY is RANGE UNBOUNDED PRECEDING .. CURRENT ROW, without ORDER BY
+ * the whole partition.
  */
 public record WindowFrame(Type type, Bound start, Bound end) implements TarnMessage {
   public WindowFrame {

@@ -24,10 +24,10 @@ import org.apache.pekko.serialization.Serializers;
 /**
  * Pekko serializer for every {@link TarnMessage}, over Kryo with registration required.
  *
- * <p>Class ids are assigned from the sorted names of all classes the {@link KryoRegistrar}s on
- * the class path declare, so that nodes of the same build agree on them without configuration.
- * Actor references and stream references inside messages are written by Pekko's own serializers
- * (they need the actor system to resolve), wrapped by {@link PekkoDelegate}.
+ * <p>Class ids are assigned from the sorted names of all classes the {@link KryoRegistrar}s on the
+ * class path declare, so that nodes of the same build agree on them without configuration. Actor
+ * references and stream references inside messages are written by Pekko's own serializers (they
+ * need the actor system to resolve), wrapped by {@link PekkoDelegate}.
  */
 public final class KryoSerializer extends JSerializer {
   /** Pekko serializer id; must be unique among the system's serializers. */

@@ -15,7 +15,9 @@ class SuggestionsTest {
     assertThat(Suggestions.closest("customr", TABLES)).containsExactly("customer", "customers");
     assertThat(Suggestions.closest("LINEITEMS", TABLES)).containsExactly("lineitem");
     assertThat(Suggestions.closest("warehouse", TABLES)).isEmpty();
-    assertThat(Suggestions.closest("orders", TABLES)).as("an exact name is no suggestion").isEmpty();
+    assertThat(Suggestions.closest("orders", TABLES))
+        .as("an exact name is no suggestion")
+        .isEmpty();
   }
 
   @Test

@@ -32,6 +32,14 @@ abstract class Accumulator {
   /** Output lanes (one, or two for a PARTIAL AVG) for groups {@code [from, from + count)}. */
   abstract Lane[] results(int from, int count);
 
+  /**
+   * An estimate of the heap the state of {@code groups} groups holds, for deciding when an
+   * aggregation spills: by default a 64-bit value, a count or flag, and array growth slack.
+   */
+  long heldBytes(int groups) {
+    return 24L * groups;
+  }
+
   /** Number of output columns of a call at a step. */
   static int width(AggregateCall call, AggregateStep step) {
     return step == AggregateStep.PARTIAL
@@ -99,7 +107,7 @@ abstract class Accumulator {
       case APPROX_DISTINCT:
         return new ApproxDistinctAccumulator(arg, argType);
       case ARBITRARY:
-        // Any non-NULL value of the group is a correct answer; the least one is deterministic.
+      // Any non-NULL value of the group is a correct answer; the least one is deterministic.
       case MIN:
       case MAX:
         boolean max = call.function() == dev.tarn.core.plan.AggregateFunction.MAX;
@@ -696,6 +704,8 @@ abstract class Accumulator {
     private final SqlType type;
     private final boolean max;
     private byte[][] best = new byte[16][];
+    // Bytes of the kept values, so that long strings count toward the spill threshold.
+    private long keptBytes;
 
     StringMinMax(int column, SqlType type, boolean max) {
       this.column = column;
@@ -722,14 +732,22 @@ abstract class Accumulator {
           byte[] current = best[g];
           if (current == null) {
             best[g] = Arrays.copyOfRange(data, s, e);
+            keptBytes += e - s;
             continue;
           }
           int c = Arrays.compareUnsigned(data, s, e, current, 0, current.length);
           if (max ? c > 0 : c < 0) {
             best[g] = Arrays.copyOfRange(data, s, e);
+            keptBytes += e - s - current.length;
           }
         }
       }
+    }
+
+    @Override
+    long heldBytes(int groups) {
+      // A reference and an array header per group, plus the values.
+      return 24L * groups + keptBytes;
     }
 
     @Override

@@ -22,6 +22,12 @@ final class ApproxDistinctAccumulator extends Accumulator {
   }
 
   @Override
+  long heldBytes(int groups) {
+    // A small sketch per group: its object and a sparse set of 16 hashes (dense ones are 2 kB).
+    return 200L * groups;
+  }
+
+  @Override
   void ensure(int groups) {
     sketches = Arrays.copyOf(sketches, grow(sketches.length, groups));
   }

@@ -16,9 +16,9 @@ import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 
 /**
- * Batches spilled to a local file and read back in order: each batch is a 4-byte length and
- * its Arrow IPC record batch message (as {@link ArrowIpc} encodes it for exchanges). The schema
- * is not written; the reader is given it.
+ * Batches spilled to a local file and read back in order: each batch is a 4-byte length and its
+ * Arrow IPC record batch message (as {@link ArrowIpc} encodes it for exchanges). The schema is not
+ * written; the reader is given it.
  */
 public final class SpillFile {
   private SpillFile() {}
@@ -32,7 +32,8 @@ public final class SpillFile {
     public Writer(Path path) {
       this.path = path;
       try {
-        this.out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(path), 1 << 16));
+        this.out =
+            new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(path), 1 << 16));
       } catch (IOException e) {
         throw failure("create", path, e);
       }
@@ -114,6 +115,8 @@ public final class SpillFile {
 
   private static TarnException failure(String action, Path path, IOException e) {
     return new TarnException(
-        ErrorCode.INTERNAL_ERROR, "cannot " + action + " spill file " + path + ": " + e.getMessage(), e);
+        ErrorCode.INTERNAL_ERROR,
+        "cannot " + action + " spill file " + path + ": " + e.getMessage(),
+        e);
   }
 }

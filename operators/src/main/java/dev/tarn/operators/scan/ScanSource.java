@@ -79,7 +79,15 @@ public final class ScanSource extends GraphStage<SourceShape<Batch>> {
       BufferAllocator allocator,
       OperatorStats stats) {
     this(
-        table, splits, dataColumns, partitionColumns, null, reader, storage, batchRows, allocator,
+        table,
+        splits,
+        dataColumns,
+        partitionColumns,
+        null,
+        reader,
+        storage,
+        batchRows,
+        allocator,
         stats);
   }
 

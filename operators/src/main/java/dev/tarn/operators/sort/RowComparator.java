@@ -64,8 +64,10 @@ public final class RowComparator {
         if (d.unscaled != null && e.unscaled != null) {
           c = Long.compare(d.unscaled[a], e.unscaled[b]);
         } else {
-          BigDecimal x = d.unscaled != null ? BigDecimal.valueOf(d.unscaled[a], d.type.scale()) : d.big[a];
-          BigDecimal y = e.unscaled != null ? BigDecimal.valueOf(e.unscaled[b], e.type.scale()) : e.big[b];
+          BigDecimal x =
+              d.unscaled != null ? BigDecimal.valueOf(d.unscaled[a], d.type.scale()) : d.big[a];
+          BigDecimal y =
+              e.unscaled != null ? BigDecimal.valueOf(e.unscaled[b], e.type.scale()) : e.big[b];
           c = x.compareTo(y);
         }
       } else if (lane instanceof Lane.Strings s) {

@@ -218,7 +218,8 @@ public final class SortStage extends GraphStage<FlowShape<Batch, Batch>> {
             SpillFile.Writer writer = new SpillFile.Writer(file)) {
           for (int from = 0; from < run.rowCount(); from += BATCH_ROWS) {
             try (Batch slice =
-                BatchGather.slice(run, from, Math.min(BATCH_ROWS, run.rowCount() - from), allocator)) {
+                BatchGather.slice(
+                    run, from, Math.min(BATCH_ROWS, run.rowCount() - from), allocator)) {
               writer.write(slice);
             }
           }
@@ -330,7 +331,8 @@ public final class SortStage extends GraphStage<FlowShape<Batch, Batch>> {
           for (int r = 0; r < heads.length; r++) {
             if (heads[r] != null
                 && (best < 0
-                    || comparators[r].compare(positions[r], comparators[best], positions[best]) < 0)) {
+                    || comparators[r].compare(positions[r], comparators[best], positions[best])
+                        < 0)) {
               best = r;
             }
           }

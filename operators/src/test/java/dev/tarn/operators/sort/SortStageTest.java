@@ -100,9 +100,11 @@ class SortStageTest {
   }
 
   @Test
-  void spillsSortedRunsAndMergesThemInOrder(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+  void spillsSortedRunsAndMergesThemInOrder(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
     List<SortKey> keys =
-        List.of(new SortKey(2, true, false), new SortKey(3, false, true), new SortKey(0, true, false));
+        List.of(
+            new SortKey(2, true, false), new SortKey(3, false, true), new SortKey(0, true, false));
     OperatorStats stats = new OperatorStats("Sort");
     List<List<Object>> sorted;
     try (BufferAllocator allocator = TestMemory.allocator()) {
@@ -118,7 +120,6 @@ class SortStageTest {
     }
     assertThat(stats.spillBytes()).isPositive();
     assertThat(sorted)
-        .isEqualTo(
-            duck.query("SELECT * FROM t ORDER BY e ASC NULLS LAST, d DESC NULLS FIRST, id"));
+        .isEqualTo(duck.query("SELECT * FROM t ORDER BY e ASC NULLS LAST, d DESC NULLS FIRST, id"));
   }
 }

@@ -187,7 +187,11 @@ class StatementParserTest {
   @Test
   void querySyntaxErrorsCarryTheirLine() {
     assertError(
-        () -> parse("SELECT a\nFROM t WHERE"), ErrorCode.SYNTAX_ERROR, 2, 12, "Statement ends unexpectedly");
+        () -> parse("SELECT a\nFROM t WHERE"),
+        ErrorCode.SYNTAX_ERROR,
+        2,
+        12,
+        "Statement ends unexpectedly");
     assertError(
         () -> parse("SELECT a,\n  b\nFROM t t2 t3"), ErrorCode.SYNTAX_ERROR, 3, 11, "\"t3\"");
     // The EXPLAIN prefix is blanked, not cut: positions still count from the statement start.

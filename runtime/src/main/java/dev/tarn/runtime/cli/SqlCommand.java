@@ -75,7 +75,12 @@ public final class SqlCommand implements Callable<Integer> {
       err.flush();
       return EXIT_FAILED;
     }
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    // HTTP/1.1 as the Trino protocol uses it: the JDK client otherwise tries an h2c upgrade.
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
     StatementClient client =
         new StatementClient(http, serverUri, user == null || user.isBlank() ? "tarn" : user);
     if (execute == null) {

@@ -46,7 +46,8 @@ public final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     TarnNode node = TarnNode.start(server.settings());
     Path data = node.dataDir().resolve("demo").resolve("tpch-sf" + scale);
-    System.out.println("Generating TPC-H scale factor " + scale + " as Parquet in " + data + " ...");
+    System.out.println(
+        "Generating TPC-H scale factor " + scale + " as Parquet in " + data + " ...");
     TpchData.write(data, scale, 2, node.allocator());
     run(node, "CREATE DATABASE IF NOT EXISTS tpch");
     for (TpchTable<?> table : TpchTable.getTables()) {
@@ -65,8 +66,12 @@ public final class DemoCommand implements Callable<Integer> {
     String address = node.httpAddress();
     System.out.println("Tarn demo serving on " + address + ". Connect with:");
     System.out.println("  ./tarn sql --server " + address + " --database tpch");
-    System.out.println("  jdbc:trino://" + address.substring("http://".length()) + "/tarn/tpch  (Trino JDBC driver, any user)");
-    System.out.println("  trino --server " + address + " --catalog tarn --schema tpch  (Trino CLI)");
+    System.out.println(
+        "  jdbc:trino://"
+            + address.substring("http://".length())
+            + "/tarn/tpch  (Trino JDBC driver, any user)");
+    System.out.println(
+        "  trino --server " + address + " --catalog tarn --schema tpch  (Trino CLI)");
     System.out.println("Press Ctrl-C to stop.");
     ServerCommand.serveUntilInterrupted(node);
     return 0;
@@ -77,7 +82,8 @@ public final class DemoCommand implements Callable<Integer> {
     List<ResultPrinter.PrintColumn> columns = new ArrayList<>();
     for (Column column : result.columns()) {
       columns.add(
-          new ResultPrinter.PrintColumn(column.name(), ResultPrinter.isNumericType(column.type().toString())));
+          new ResultPrinter.PrintColumn(
+              column.name(), ResultPrinter.isNumericType(column.type().toString())));
     }
     List<List<String>> rows = new ArrayList<>();
     for (List<Object> row : result.rows()) {
@@ -89,14 +95,16 @@ public final class DemoCommand implements Callable<Integer> {
     }
     PrintWriter out = new PrintWriter(System.out, true);
     ResultPrinter.printTable(out, columns, rows);
-    out.println(ResultPrinter.rowCount(rows.size()) + ", " + result.stats().elapsedMillis() + " ms");
+    out.println(
+        ResultPrinter.rowCount(rows.size()) + ", " + result.stats().elapsedMillis() + " ms");
   }
 
   private static QueryResults run(TarnNode node, String sql) throws Exception {
     QueryResults result =
         node.gateway().execute(sql, "tpch").toCompletableFuture().get(10, TimeUnit.MINUTES);
     if (result.error() != null) {
-      throw new IllegalStateException("demo statement failed: " + result.error().message() + "\n  " + sql);
+      throw new IllegalStateException(
+          "demo statement failed: " + result.error().message() + "\n  " + sql);
     }
     return result;
   }

@@ -23,9 +23,9 @@ import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
 
 /**
- * Generates TPC-H tables (the standard dbgen data, through {@code io.trino.tpch}) as Parquet,
- * one folder per table, with the types Trino's TPC-H connector gives them: identifiers bigint,
- * integers integer, money and quantities decimal(12,2), dates date, text varchar.
+ * Generates TPC-H tables (the standard dbgen data, through {@code io.trino.tpch}) as Parquet, one
+ * folder per table, with the types Trino's TPC-H connector gives them: identifiers bigint, integers
+ * integer, money and quantities decimal(12,2), dates date, text varchar.
  */
 public final class TpchData {
   private static final int BATCH_ROWS = 16_384;
@@ -75,7 +75,10 @@ public final class TpchData {
         .append(" (");
     List<Column> columns = columns(table);
     for (int i = 0; i < columns.size(); i++) {
-      sql.append(i == 0 ? "" : ", ").append(columns.get(i).name()).append(' ').append(columns.get(i).type());
+      sql.append(i == 0 ? "" : ", ")
+          .append(columns.get(i).name())
+          .append(' ')
+          .append(columns.get(i).type());
     }
     sql.append(") STORED AS PARQUET LOCATION '")
         .append(root.resolve(table.getTableName()).toAbsolutePath())
@@ -84,8 +87,8 @@ public final class TpchData {
   }
 
   /**
-   * Writes every TPC-H table at the scale factor under {@code root}, each as {@code files}
-   * Parquet files in {@code root/<table>/}. Skips a table whose folder already exists.
+   * Writes every TPC-H table at the scale factor under {@code root}, each as {@code files} Parquet
+   * files in {@code root/<table>/}. Skips a table whose folder already exists.
    */
   public static void write(Path root, double scaleFactor, int files, BufferAllocator allocator)
       throws IOException {
@@ -99,7 +102,13 @@ public final class TpchData {
       Files.createDirectories(tmp);
       int parts = table == TpchTable.NATION || table == TpchTable.REGION ? 1 : files;
       for (int part = 1; part <= parts; part++) {
-        writePart(table, scaleFactor, part, parts, tmp.resolve(String.format("part-%03d.parquet", part)), allocator);
+        writePart(
+            table,
+            scaleFactor,
+            part,
+            parts,
+            tmp.resolve(String.format("part-%03d.parquet", part)),
+            allocator);
       }
       // A table appears whole or not at all: an interrupted run leaves only the hidden folder.
       Files.move(tmp, dir);

@@ -63,12 +63,25 @@ final class QueryRegistry {
      */
     synchronized CompletableFuture<QueryResults> page(
         long token, LongFunction<CompletableFuture<QueryResults>> fetch) {
-      if (pendingPage == null || pendingToken != token) {
+      if (pendingPage == null || pendingToken != token || notReady(pendingPage, token)) {
         pendingToken = token;
         pendingPage = fetch.apply(token);
       }
       return pendingPage;
     }
+  }
+
+  /**
+   * Whether a completed page only said "nothing yet": the gateway answers a fetch that found no new
+   * page within its long-poll time with an empty page naming the same token. Such an answer is
+   * never reused; the next request for the token asks the gateway again.
+   */
+  private static boolean notReady(CompletableFuture<QueryResults> page, long token) {
+    if (!page.isDone() || page.isCompletedExceptionally()) {
+      return false;
+    }
+    QueryResults results = page.join();
+    return results.nextToken() == token && results.rows().isEmpty();
   }
 
   /** Tracks a gateway query id. */

@@ -13,7 +13,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Start a Tarn node (single node by default: every role, joining itself).")
 public final class ServerCommand implements Callable<Integer> {
-  @Option(names = "--data-dir", description = "Where the node keeps its data (default ./tarn-data).")
+  @Option(
+      names = "--data-dir",
+      description = "Where the node keeps its data (default ./tarn-data).")
   Path dataDir;
 
   @Option(names = "--http-port", description = "HTTP port (default 8080).")
@@ -22,13 +24,18 @@ public final class ServerCommand implements Callable<Integer> {
   @Option(names = "--http-host", description = "HTTP address to bind (default 127.0.0.1).")
   String httpHost;
 
-  @Option(names = "--artery-port", description = "Cluster port (default: any free port for a single node).")
+  @Option(
+      names = "--artery-port",
+      description = "Cluster port (default: any free port for a single node).")
   Integer arteryPort;
 
   @Option(names = "--roles", split = ",", description = "Node roles: coordinator, worker, catalog.")
   List<String> roles;
 
-  @Option(names = "--seed-nodes", split = ",", description = "Seed node addresses, e.g. pekko://tarn@127.0.0.1:25520.")
+  @Option(
+      names = "--seed-nodes",
+      split = ",",
+      description = "Seed node addresses, e.g. pekko://tarn@127.0.0.1:25520.")
   List<String> seedNodes;
 
   @Option(names = "--config", description = "A HOCON file with node settings.")
@@ -64,7 +71,8 @@ public final class ServerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     TarnNode node = TarnNode.start(settings());
-    System.out.println("Tarn node listening on " + node.httpAddress() + " (data in " + node.dataDir() + ")");
+    System.out.println(
+        "Tarn node listening on " + node.httpAddress() + " (data in " + node.dataDir() + ")");
     serveUntilInterrupted(node);
     return 0;
   }

@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code coordinator}: the {@link QueryManager} and the HTTP endpoint.
  * </ul>
  *
- * With no seed nodes configured the node joins itself: a cluster of one, the same code path as
- * many nodes. {@link #close()} leaves the cluster, unbinds HTTP and closes the stores.
+ * With no seed nodes configured the node joins itself: a cluster of one, the same code path as many
+ * nodes. {@link #close()} leaves the cluster, unbinds HTTP and closes the stores.
  */
 public final class TarnNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TarnNode.class);
@@ -101,14 +101,17 @@ public final class TarnNode implements AutoCloseable {
               CatalogService catalog = CatalogService.start(sys);
               catalogReady.complete(catalog);
               if (roles.contains("worker")) {
-                long limit = config.getBytes("tarn.query.max-memory-per-node");
+                long configured = config.getBytes("tarn.query.max-memory-per-node");
+                long limit = configured > 0 ? configured : Runtime.getRuntime().maxMemory();
+                long threshold = config.getBytes("tarn.query.spill-threshold");
                 context.spawn(
                     TaskManager.create(
                         new TaskResources(
                             allocator,
                             storage,
-                            limit > 0 ? limit : Runtime.getRuntime().maxMemory(),
-                            dataDir.resolve("spill"))),
+                            limit,
+                            dataDir.resolve("spill"),
+                            threshold > 0 ? threshold : limit / TaskResources.SPILL_SHARE_DIVISOR)),
                     "task-manager");
               }
               if (roles.contains("coordinator")) {
@@ -140,7 +143,9 @@ public final class TarnNode implements AutoCloseable {
       if (roles.contains("coordinator")) {
         gateway =
             new ClusterQueryGateway(
-                manager.get(30, TimeUnit.SECONDS), system, config.getDuration("tarn.query.ask-timeout"));
+                manager.get(30, TimeUnit.SECONDS),
+                system,
+                config.getDuration("tarn.query.ask-timeout"));
         binding =
             HttpEndpoint.start(
                     system,
@@ -152,7 +157,11 @@ public final class TarnNode implements AutoCloseable {
                 .get(30, TimeUnit.SECONDS);
       }
       TarnNode node = new TarnNode(system, allocator, storage, catalog, gateway, binding, dataDir);
-      LOG.info("node {} up with roles {}, data in {}", Cluster.get(system).selfMember().address(), roles, dataDir);
+      LOG.info(
+          "node {} up with roles {}, data in {}",
+          Cluster.get(system).selfMember().address(),
+          roles,
+          dataDir);
       return node;
     } catch (Exception e) {
       system.terminate();
@@ -213,7 +222,10 @@ public final class TarnNode implements AutoCloseable {
   public String httpAddress() {
     return binding == null
         ? "none"
-        : "http://" + binding.localAddress().getHostString() + ":" + binding.localAddress().getPort();
+        : "http://"
+            + binding.localAddress().getHostString()
+            + ":"
+            + binding.localAddress().getPort();
   }
 
   /** Leaves the cluster, stops HTTP and the actor system, closes the stores. */
@@ -223,7 +235,9 @@ public final class TarnNode implements AutoCloseable {
       binding.unbind().toCompletableFuture().join();
     }
     Cluster cluster = Cluster.get(system);
-    cluster.manager().tell(org.apache.pekko.cluster.typed.Leave.create(cluster.selfMember().address()));
+    cluster
+        .manager()
+        .tell(org.apache.pekko.cluster.typed.Leave.create(cluster.selfMember().address()));
     system.terminate();
     awaitTermination(system);
     try {
@@ -252,7 +266,8 @@ public final class TarnNode implements AutoCloseable {
   }
 
   /** Health: cluster membership and roles. */
-  private record NodeHealth(ActorSystem<?> system, List<String> roles) implements dev.tarn.runtime.http.HealthCheck {
+  private record NodeHealth(ActorSystem<?> system, List<String> roles)
+      implements dev.tarn.runtime.http.HealthCheck {
     @Override
     public java.util.concurrent.CompletionStage<Status> check() {
       Map<String, Object> details = new LinkedHashMap<>();

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps the module arrows of ARCHITECTURE.md one way, on the compiled main classes of every
- * module: a lower module never imports a higher one, and no package cycle forms.
+ * Keeps the module arrows of ARCHITECTURE.md one way, on the compiled main classes of every module:
+ * a lower module never imports a higher one, and no package cycle forms.
  */
 class ModuleArrowsTest {
   private static JavaClasses classes;
@@ -31,21 +31,36 @@ class ModuleArrowsTest {
     ArchRule rule =
         Architectures.layeredArchitecture()
             .consideringOnlyDependenciesInLayers()
-            .layer("core").definedBy("dev.tarn.core..")
-            .layer("operators").definedBy("dev.tarn.operators..")
-            .layer("planner").definedBy("dev.tarn.planner..")
-            .layer("catalog").definedBy("dev.tarn.catalog..")
-            .layer("actors").definedBy("dev.tarn.actors..")
-            .layer("crawler").definedBy("dev.tarn.crawler..")
-            .layer("etl").definedBy("dev.tarn.etl..")
-            .layer("runtime").definedBy("dev.tarn.runtime..")
-            .whereLayer("runtime").mayNotBeAccessedByAnyLayer()
-            .whereLayer("etl").mayOnlyBeAccessedByLayers("runtime")
-            .whereLayer("crawler").mayOnlyBeAccessedByLayers("runtime")
-            .whereLayer("actors").mayOnlyBeAccessedByLayers("etl", "runtime")
-            .whereLayer("catalog").mayOnlyBeAccessedByLayers("actors", "crawler", "etl", "runtime")
-            .whereLayer("planner").mayOnlyBeAccessedByLayers("actors", "etl", "runtime")
-            .whereLayer("operators").mayOnlyBeAccessedByLayers("actors", "runtime")
+            .layer("core")
+            .definedBy("dev.tarn.core..")
+            .layer("operators")
+            .definedBy("dev.tarn.operators..")
+            .layer("planner")
+            .definedBy("dev.tarn.planner..")
+            .layer("catalog")
+            .definedBy("dev.tarn.catalog..")
+            .layer("actors")
+            .definedBy("dev.tarn.actors..")
+            .layer("crawler")
+            .definedBy("dev.tarn.crawler..")
+            .layer("etl")
+            .definedBy("dev.tarn.etl..")
+            .layer("runtime")
+            .definedBy("dev.tarn.runtime..")
+            .whereLayer("runtime")
+            .mayNotBeAccessedByAnyLayer()
+            .whereLayer("etl")
+            .mayOnlyBeAccessedByLayers("runtime")
+            .whereLayer("crawler")
+            .mayOnlyBeAccessedByLayers("runtime")
+            .whereLayer("actors")
+            .mayOnlyBeAccessedByLayers("etl", "runtime")
+            .whereLayer("catalog")
+            .mayOnlyBeAccessedByLayers("actors", "crawler", "etl", "runtime")
+            .whereLayer("planner")
+            .mayOnlyBeAccessedByLayers("actors", "etl", "runtime")
+            .whereLayer("operators")
+            .mayOnlyBeAccessedByLayers("actors", "runtime")
             .allowEmptyShould(true);
     rule.check(classes);
   }

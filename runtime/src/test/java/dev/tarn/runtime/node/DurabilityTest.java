@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Acknowledged DDL survives SIGKILL: a node runs in its own JVM, takes DDL through the HTTP API,
- * is killed with SIGKILL (no shutdown hook runs), and a new JVM on the same data directory still
- * has every acknowledged database, table and partition.
+ * Acknowledged DDL survives SIGKILL: a node runs in its own JVM, takes DDL through the HTTP API, is
+ * killed with SIGKILL (no shutdown hook runs), and a new JVM on the same data directory still has
+ * every acknowledged database, table and partition.
  */
 class DurabilityTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,12 +49,21 @@ class DurabilityTest {
     Path data = temp.resolve("node");
     int port = startNode(data, "first");
     query(port, "CREATE DATABASE durable");
-    query(port, "CREATE EXTERNAL TABLE durable.sales (id bigint, amount decimal(10,2))"
-        + " PARTITIONED BY (region string) STORED AS PARQUET LOCATION '" + lake.resolve("sales_parquet") + "'");
-    query(port, "CREATE EXTERNAL TABLE durable.customers (customer_id int, name string) STORED AS PARQUET"
-        + " LOCATION '" + lake.resolve("customers") + "'");
+    query(
+        port,
+        "CREATE EXTERNAL TABLE durable.sales (id bigint, amount decimal(10,2))"
+            + " PARTITIONED BY (region string) STORED AS PARQUET LOCATION '"
+            + lake.resolve("sales_parquet")
+            + "'");
+    query(
+        port,
+        "CREATE EXTERNAL TABLE durable.customers (customer_id int, name string) STORED AS PARQUET"
+            + " LOCATION '"
+            + lake.resolve("customers")
+            + "'");
     query(port, "MSCK REPAIR TABLE durable.sales");
-    JsonNode before = query(port, "SELECT region, count(*) FROM durable.sales GROUP BY region ORDER BY region");
+    JsonNode before =
+        query(port, "SELECT region, count(*) FROM durable.sales GROUP BY region ORDER BY region");
 
     assertThat(process.pid()).isPositive();
     process.destroyForcibly(); // SIGKILL
@@ -62,9 +71,12 @@ class DurabilityTest {
 
     port = startNode(data, "second");
     assertThat(values(query(port, "SHOW DATABASES"))).contains("durable");
-    assertThat(values(query(port, "SHOW TABLES FROM durable"))).containsExactly("customers", "sales");
-    assertThat(values(query(port, "DESCRIBE durable.sales"))).containsExactly("id", "amount", "region");
-    JsonNode after = query(port, "SELECT region, count(*) FROM durable.sales GROUP BY region ORDER BY region");
+    assertThat(values(query(port, "SHOW TABLES FROM durable")))
+        .containsExactly("customers", "sales");
+    assertThat(values(query(port, "DESCRIBE durable.sales")))
+        .containsExactly("id", "amount", "region");
+    JsonNode after =
+        query(port, "SELECT region, count(*) FROM durable.sales GROUP BY region ORDER BY region");
     assertThat(after.get("rows")).isEqualTo(before.get("rows"));
     assertThat(after.get("rows")).hasSize(LakeFixture.REGIONS.size());
   }
@@ -91,8 +103,10 @@ class DurabilityTest {
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(dev.tarn.runtime.Main.class.getName());
-    command.addAll(List.of("server", "--data-dir", data.toString(), "--http-port", String.valueOf(port)));
-    process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    command.addAll(
+        List.of("server", "--data-dir", data.toString(), "--http-port", String.valueOf(port)));
+    process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -100,7 +114,9 @@ class DurabilityTest {
       }
       try {
         HttpResponse<String> health =
-            http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/health")).build(),
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/health"))
+                    .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (health.statusCode() == 200) {
           return port;

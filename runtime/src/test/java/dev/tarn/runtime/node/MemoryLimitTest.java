@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A query over the per-node memory limit fails with a clear error naming the limit, releases all
- * it held, and the node serves the next query.
+ * A query over the per-node memory limit fails with a clear error naming the limit, releases all it
+ * held, and the node serves the next query.
  */
 class MemoryLimitTest {
   @TempDir Path temp;
@@ -31,15 +31,21 @@ class MemoryLimitTest {
                 .httpPort(0)
                 .set("tarn.query.max-memory-per-node", "512k"));
     try {
-      run(node, "CREATE EXTERNAL TABLE sales (id bigint, product string) PARTITIONED BY (region string)"
-          + " STORED AS PARQUET LOCATION '" + lake.resolve("sales_parquet") + "'");
+      run(
+          node,
+          "CREATE EXTERNAL TABLE sales (id bigint, product string) PARTITIONED BY (region string)"
+              + " STORED AS PARQUET LOCATION '"
+              + lake.resolve("sales_parquet")
+              + "'");
       run(node, "MSCK REPAIR TABLE sales");
       QueryResults small = run(node, "SELECT count(*) FROM sales WHERE region = 'east'");
       assertThat(small.error()).isNull();
 
       // Every pair of sales in the same region, sorted: far more than 512 kB held by the sort.
       QueryResults big =
-          run(node, "SELECT a.id, b.id, a.product FROM sales a JOIN sales b ON a.region = b.region ORDER BY 1, 2");
+          run(
+              node,
+              "SELECT a.id, b.id, a.product FROM sales a JOIN sales b ON a.region = b.region ORDER BY 1, 2");
       assertThat(big.error()).isNotNull();
       assertThat(big.error().code()).isEqualTo(ErrorCode.EXCEEDED_MEMORY_LIMIT);
       assertThat(big.error().message()).isEqualTo("Query exceeded per-node memory limit of 512kB");

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One in-process node over the test lake: partition pruning seen in scan statistics, bad data
- * files reported with file and row while the node keeps serving, and the real Trino JDBC driver.
+ * One in-process node over the test lake: partition pruning seen in scan statistics, bad data files
+ * reported with file and row while the node keeps serving, and the real Trino JDBC driver.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NodeQueriesTest {
@@ -39,9 +39,12 @@ class NodeQueriesTest {
       lake = LakeFixture.write(temp.resolve("lake"), allocator).root().toAbsolutePath();
     }
     node = TarnNode.start(NodeSettings.singleNode().dataDir(temp.resolve("node")).httpPort(0));
-    ok("CREATE EXTERNAL TABLE sales (id bigint, customer_id int, product string, quantity int,"
-        + " price double, amount decimal(10,2), sale_date date, sold_at timestamp, returned boolean)"
-        + " PARTITIONED BY (region string) STORED AS PARQUET LOCATION '" + lake.resolve("sales_parquet") + "'");
+    ok(
+        "CREATE EXTERNAL TABLE sales (id bigint, customer_id int, product string, quantity int,"
+            + " price double, amount decimal(10,2), sale_date date, sold_at timestamp, returned boolean)"
+            + " PARTITIONED BY (region string) STORED AS PARQUET LOCATION '"
+            + lake.resolve("sales_parquet")
+            + "'");
     ok("MSCK REPAIR TABLE sales");
   }
 
@@ -67,7 +70,8 @@ class NodeQueriesTest {
   void partitionPredicateOpensOnlyMatchingFiles() throws Exception {
     QueryResults all = ok("SELECT count(*) FROM sales");
     QueryResults east = ok("SELECT count(*) FROM sales WHERE region = 'east'");
-    QueryResults two = ok("SELECT count(*) FROM sales WHERE region IN ('north', 'west') AND quantity > 0");
+    QueryResults two =
+        ok("SELECT count(*) FROM sales WHERE region IN ('north', 'west') AND quantity > 0");
 
     int files = LakeFixture.REGIONS.size() * LakeFixture.FILES_PER_REGION;
     assertThat(all.stats().completedSplits()).isEqualTo(files);
@@ -85,25 +89,34 @@ class NodeQueriesTest {
   @Test
   void csvRowWithWrongFieldCountNamesFileAndRow() throws Exception {
     Path dir = Files.createDirectories(temp.resolve("bad_csv"));
-    Files.writeString(dir.resolve("data.csv"), "a,b\n1,x\n2,y,extra\n3,z\n", StandardCharsets.UTF_8);
-    ok("CREATE EXTERNAL TABLE bad_csv (a int, b string) STORED AS CSV LOCATION '" + dir
-        + "' TBLPROPERTIES ('skip.header.line.count'='1')");
+    Files.writeString(
+        dir.resolve("data.csv"), "a,b\n1,x\n2,y,extra\n3,z\n", StandardCharsets.UTF_8);
+    ok(
+        "CREATE EXTERNAL TABLE bad_csv (a int, b string) STORED AS CSV LOCATION '"
+            + dir
+            + "' TBLPROPERTIES ('skip.header.line.count'='1')");
     QueryResults result = run("SELECT * FROM bad_csv");
     assertThat(result.error()).isNotNull();
     assertThat(result.error().code()).isEqualTo(ErrorCode.BAD_DATA);
-    assertThat(result.error().message()).contains("data.csv").contains("row 3").contains("expected 2 fields, found 3");
+    assertThat(result.error().message())
+        .contains("data.csv")
+        .contains("row 3")
+        .contains("expected 2 fields, found 3");
     assertNodeStillServes();
   }
 
   @Test
   void fileThatIsNotParquetIsNamed() throws Exception {
     Path dir = Files.createDirectories(temp.resolve("not_parquet"));
-    Files.writeString(dir.resolve("broken.parquet"), "this is not a parquet file at all", StandardCharsets.UTF_8);
+    Files.writeString(
+        dir.resolve("broken.parquet"), "this is not a parquet file at all", StandardCharsets.UTF_8);
     ok("CREATE EXTERNAL TABLE not_parquet (a int) STORED AS PARQUET LOCATION '" + dir + "'");
     QueryResults result = run("SELECT * FROM not_parquet");
     assertThat(result.error()).isNotNull();
     assertThat(result.error().code()).isEqualTo(ErrorCode.BAD_DATA);
-    assertThat(result.error().message()).contains("broken.parquet").containsIgnoringCase("not a Parquet file");
+    assertThat(result.error().message())
+        .contains("broken.parquet")
+        .containsIgnoringCase("not a Parquet file");
     assertNodeStillServes();
   }
 
@@ -132,7 +145,8 @@ class NodeQueriesTest {
           "CREATE EXTERNAL TABLE IF NOT EXISTS jdbc_db.sales (id bigint, customer_id int, product string,"
               + " quantity int, price double, amount decimal(10,2), sale_date date, sold_at timestamp,"
               + " returned boolean) PARTITIONED BY (region string) STORED AS PARQUET LOCATION '"
-              + lake.resolve("sales_parquet") + "'");
+              + lake.resolve("sales_parquet")
+              + "'");
       statement.execute("MSCK REPAIR TABLE jdbc_db.sales");
       try (ResultSet rs =
           statement.executeQuery(
@@ -153,7 +167,9 @@ class NodeQueriesTest {
         assertThat(rs.getMetaData().getColumnTypeName(5)).isEqualTo("decimal(10,2)");
         assertThat(rs.next()).isFalse();
       }
-      try (ResultSet rs = statement.executeQuery("SELECT region, count(*) FROM jdbc_db.sales GROUP BY region ORDER BY region")) {
+      try (ResultSet rs =
+          statement.executeQuery(
+              "SELECT region, count(*) FROM jdbc_db.sales GROUP BY region ORDER BY region")) {
         int regions = 0;
         while (rs.next()) {
           assertThat(rs.getString(1)).isEqualTo(LakeFixture.REGIONS.get(regions));
@@ -186,11 +202,15 @@ class NodeQueriesTest {
     assertThat(text).contains("Scan: rowsIn=0, rowsOut=" + rows + ",");
     assertThat(text).containsPattern("HashAggregate\\(PARTIAL\\): rowsIn=" + rows + ",");
     assertThat(text).containsPattern("HashAggregate\\(FINAL\\): rowsIn=\\d+, rowsOut=4,");
-    assertThat(text).contains("filesOpened=" + LakeFixture.REGIONS.size() * LakeFixture.FILES_PER_REGION);
+    assertThat(text)
+        .contains("filesOpened=" + LakeFixture.REGIONS.size() * LakeFixture.FILES_PER_REGION);
 
     String pruned =
         (String)
-            ok("EXPLAIN ANALYZE SELECT count(*) FROM sales WHERE region = 'east'").rows().get(0).get(0);
+            ok("EXPLAIN ANALYZE SELECT count(*) FROM sales WHERE region = 'east'")
+                .rows()
+                .get(0)
+                .get(0);
     assertThat(pruned).contains("Scan: rowsIn=0, rowsOut=" + east + ",");
     assertThat(pruned).contains("filesOpened=" + LakeFixture.FILES_PER_REGION + ",");
   }

@@ -52,7 +52,9 @@ public final class LakeFixture {
           new Column("name", SqlType.VARCHAR),
           new Column("segment", SqlType.VARCHAR),
           new Column("credit", SqlType.decimal(12, 2)));
-  private static final String[] PRODUCTS = {"anchor", "buoy", "canoe", "dinghy", "oar", "paddle", "rope", "sail"};
+  private static final String[] PRODUCTS = {
+    "anchor", "buoy", "canoe", "dinghy", "oar", "paddle", "rope", "sail"
+  };
   private static final String[] SEGMENTS = {"retail", "wholesale", "online"};
   private static final java.time.format.DateTimeFormatter TIMESTAMP_TEXT =
       java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
@@ -98,7 +100,10 @@ public final class LakeFixture {
         row.add(BigDecimal.valueOf(random.nextInt(1_000_000), 2));
         LocalDate date = LocalDate.of(2024, 1, 1).plusDays(random.nextInt(500));
         row.add(random.nextInt(25) == 0 ? null : date);
-        row.add(date.atStartOfDay().plusSeconds(random.nextInt(86_400)).plusNanos(random.nextInt(1000) * 1000L));
+        row.add(
+            date.atStartOfDay()
+                .plusSeconds(random.nextInt(86_400))
+                .plusNanos(random.nextInt(1000) * 1000L));
         row.add(random.nextInt(12) == 0 ? null : random.nextInt(5) == 0);
         rows.add(row);
       }
@@ -113,7 +118,11 @@ public final class LakeFixture {
       for (int f = 0; f < FILES_PER_REGION; f++) {
         List<List<Object>> part = rows.subList(f * per, Math.min(rows.size(), (f + 1) * per));
         String folder = "region=" + entry.getKey();
-        writeParquet(root.resolve("sales_parquet").resolve(folder).resolve("part-" + f + ".parquet"), SALES, part, allocator);
+        writeParquet(
+            root.resolve("sales_parquet").resolve(folder).resolve("part-" + f + ".parquet"),
+            SALES,
+            part,
+            allocator);
         writeCsv(root.resolve("sales_csv").resolve(folder).resolve("part-" + f + ".csv"), part);
         writeJson(root.resolve("sales_json").resolve(folder).resolve("part-" + f + ".json"), part);
       }
@@ -131,10 +140,12 @@ public final class LakeFixture {
               SEGMENTS[random.nextInt(SEGMENTS.length)],
               BigDecimal.valueOf(random.nextInt(10_000_000), 2)));
     }
-    writeParquet(root.resolve("customers").resolve("customers.parquet"), CUSTOMERS, rows, allocator);
+    writeParquet(
+        root.resolve("customers").resolve("customers.parquet"), CUSTOMERS, rows, allocator);
   }
 
-  static void writeParquet(Path file, List<Column> columns, List<List<Object>> rows, BufferAllocator allocator)
+  static void writeParquet(
+      Path file, List<Column> columns, List<List<Object>> rows, BufferAllocator allocator)
       throws IOException {
     Files.createDirectories(file.getParent());
     try (ParquetBatchWriter writer = new ParquetBatchWriter(file, columns);

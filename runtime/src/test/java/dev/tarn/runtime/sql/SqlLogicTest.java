@@ -1,8 +1,5 @@
 package dev.tarn.runtime.sql;
 
-import dev.tarn.testing.DuckDbOracle;
-import dev.tarn.testing.ResultComparison;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -12,6 +9,8 @@ import dev.tarn.planner.sql.Statement;
 import dev.tarn.planner.sql.StatementParser;
 import dev.tarn.runtime.node.NodeSettings;
 import dev.tarn.runtime.node.TarnNode;
+import dev.tarn.testing.DuckDbOracle;
+import dev.tarn.testing.ResultComparison;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,9 +26,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs every {@code src/test/resources/sql/**}{@code /*.test} file against one in-process node
- * over the test lake, each query also on DuckDB over the same files (see {@link SqlTestFile} for
- * the format). Files run in order of their file names (then paths), whatever folder they are in;
+ * Runs every {@code src/test/resources/sql/**}{@code /*.test} file against one in-process node over
+ * the test lake, each query also on DuckDB over the same files (see {@link SqlTestFile} for the
+ * format). Files run in order of their file names (then paths), whatever folder they are in;
  * records in file order, each a dynamic test.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -115,7 +114,8 @@ class SqlLogicTest {
               .containsExactlyElementsOf(record.expected());
         } else {
           List<List<Object>> expected = oracle.query(record.sql(), database);
-          String difference = ResultComparison.difference(result.rows(), expected, record.ordered());
+          String difference =
+              ResultComparison.difference(result.rows(), expected, record.ordered());
           if (difference != null) {
             fail(difference);
           }

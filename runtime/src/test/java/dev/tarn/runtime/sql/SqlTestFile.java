@@ -36,7 +36,14 @@ record SqlTestFile(Path path, List<Record> records) {
 
   /** One statement or query of a file. */
   record Record(
-      Kind kind, boolean ordered, String sql, String error, int line, int column, List<String> expected, int fileLine) {
+      Kind kind,
+      boolean ordered,
+      String sql,
+      String error,
+      int line,
+      int column,
+      List<String> expected,
+      int fileLine) {
     String describe(Path file) {
       return file.getFileName() + ":" + fileLine + " " + sql.replace('\n', ' ');
     }
@@ -92,21 +99,26 @@ record SqlTestFile(Path path, List<Record> records) {
               column = Integer.parseInt(position.split(":")[1]);
               message = message.substring(message.indexOf(' ') + 1);
             }
-            records.add(new Record(Kind.STATEMENT_ERROR, false, text, message, line, column, null, headerLine));
+            records.add(
+                new Record(
+                    Kind.STATEMENT_ERROR, false, text, message, line, column, null, headerLine));
           } else {
-            throw new IllegalArgumentException(path + ":" + headerLine + ": bad statement header " + header);
+            throw new IllegalArgumentException(
+                path + ":" + headerLine + ": bad statement header " + header);
           }
           break;
         case "query":
           boolean ordered = header.contains("ordered");
           boolean hasExpected = header.contains("expected");
           if (hasExpected != (expected != null)) {
-            throw new IllegalArgumentException(path + ":" + headerLine + ": 'expected' and '----' go together");
+            throw new IllegalArgumentException(
+                path + ":" + headerLine + ": 'expected' and '----' go together");
           }
           records.add(new Record(Kind.QUERY, ordered, text, null, 0, 0, expected, headerLine));
           break;
         default:
-          throw new IllegalArgumentException(path + ":" + headerLine + ": unknown record " + header);
+          throw new IllegalArgumentException(
+              path + ":" + headerLine + ": unknown record " + header);
       }
     }
     return new SqlTestFile(path, records);

@@ -171,7 +171,8 @@ final class ParquetBatchReader implements BatchReader {
       if (cut >= 0) {
         detail = detail.substring(cut + marker.length());
       }
-      throw new TarnException(ErrorCode.BAD_DATA, file + ": not a Parquet file (" + detail + ")", e);
+      throw new TarnException(
+          ErrorCode.BAD_DATA, file + ": not a Parquet file (" + detail + ")", e);
     }
   }
 

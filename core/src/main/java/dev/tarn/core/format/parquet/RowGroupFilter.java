@@ -16,8 +16,8 @@ import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.PrimitiveType;
 
 /**
- * Decides from a row group's column statistics (min, max, null count) that no row of it can
- * satisfy a scan's predicate, so that the reader skips the group without reading its pages.
+ * Decides from a row group's column statistics (min, max, null count) that no row of it can satisfy
+ * a scan's predicate, so that the reader skips the group without reading its pages.
  *
  * <p>Only conjuncts of the predicate's top-level AND are used, each of the form {@code column op
  * literal} (either way round; the column may be under a widening numeric CAST), {@code column IN
@@ -243,9 +243,9 @@ final class RowGroupFilter {
   }
 
   /**
-   * A statistics value as the literal conventions of {@link Expr.Literal}: Long for integers,
-   * dates (days) and timestamps (microseconds), Double, BigDecimal, or UTF-8 bytes for strings.
-   * Null when the type is not one this filter compares.
+   * A statistics value as the literal conventions of {@link Expr.Literal}: Long for integers, dates
+   * (days) and timestamps (microseconds), Double, BigDecimal, or UTF-8 bytes for strings. Null when
+   * the type is not one this filter compares.
    */
   private static Object value(Object stat, PrimitiveType type) {
     LogicalTypeAnnotation logical = type.getLogicalTypeAnnotation();
@@ -279,8 +279,7 @@ final class RowGroupFilter {
       return (long) i;
     }
     if (stat instanceof Long l) {
-      return logical == null
-              || logical instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation
+      return logical == null || logical instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation
           ? l
           : null;
     }

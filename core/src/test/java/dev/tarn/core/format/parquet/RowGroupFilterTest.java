@@ -59,9 +59,11 @@ class RowGroupFilterTest {
     try (RootAllocator allocator = new RootAllocator()) {
       Path file = write(allocator);
       FileEntry entry = new FileEntry(file.toString(), Files.size(file), 0);
-      ScanRequest request = new ScanRequest(COLUMNS, new int[] {0, 1, 2, 3}, Map.of(), 4096, predicate);
+      ScanRequest request =
+          new ScanRequest(COLUMNS, new int[] {0, 1, 2, 3}, Map.of(), 4096, predicate);
       List<Long> ids = new ArrayList<>();
-      try (BatchReader reader = new ParquetFormatReader().open(new LocalStorage(), entry, request, allocator)) {
+      try (BatchReader reader =
+          new ParquetFormatReader().open(new LocalStorage(), entry, request, allocator)) {
         for (Batch next = reader.next(); next != null; next = reader.next()) {
           try (Batch batch = next) {
             for (List<Object> row : BatchRows.toRows(batch)) {
@@ -92,7 +94,8 @@ class RowGroupFilterTest {
         idsRead(
             call(
                 Expr.Operator.AND,
-                call(Expr.Operator.GREATER_THAN_OR_EQUAL, column(0), literal(1500L, SqlType.BIGINT)),
+                call(
+                    Expr.Operator.GREATER_THAN_OR_EQUAL, column(0), literal(1500L, SqlType.BIGINT)),
                 call(Expr.Operator.LESS_THAN, column(0), literal(2000L, SqlType.BIGINT))));
     assertThat(ids).hasSize(1000).allMatch(id -> id >= 1000 && id < 2000);
   }
@@ -124,9 +127,13 @@ class RowGroupFilterTest {
 
   @Test
   void nullStatistics() throws Exception {
-    assertThat(idsRead(call(Expr.Operator.IS_NULL, column(3)))).hasSize(1000).first().isEqualTo(3000L);
+    assertThat(idsRead(call(Expr.Operator.IS_NULL, column(3))))
+        .hasSize(1000)
+        .first()
+        .isEqualTo(3000L);
     assertThat(idsRead(call(Expr.Operator.IS_NOT_NULL, column(3)))).hasSize(3000);
-    assertThat(idsRead(call(Expr.Operator.EQUAL, column(3), literal("n5", SqlType.VARCHAR)))).hasSize(1000);
+    assertThat(idsRead(call(Expr.Operator.EQUAL, column(3), literal("n5", SqlType.VARCHAR))))
+        .hasSize(1000);
   }
 
   @Test
@@ -138,7 +145,8 @@ class RowGroupFilterTest {
             literal("g1", SqlType.VARCHAR));
     assertThat(idsRead(opaque)).hasSize(4000);
     assertThat(idsRead(null)).hasSize(4000);
-    assertThat(idsRead(call(Expr.Operator.GREATER_THAN, column(0), literal(99_999L, SqlType.BIGINT))))
+    assertThat(
+            idsRead(call(Expr.Operator.GREATER_THAN, column(0), literal(99_999L, SqlType.BIGINT))))
         .isEmpty();
   }
 }
