@@ -8,6 +8,7 @@ import dev.tarn.core.meta.Column;
 import dev.tarn.core.plan.AggregateCall;
 import dev.tarn.core.plan.AggregateStep;
 import dev.tarn.core.stats.OperatorStats;
+import dev.tarn.operators.exchange.PartitionFiles;
 import dev.tarn.operators.exchange.SpillFile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,11 +53,11 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
  *       leave the stage more than once; FINAL merges its partial rows, as in Trino and DataFusion.
  *   <li>SINGLE and FINAL stop creating groups: a row of a group already in memory (or with a NULL
  *       key) goes on aggregating there, any other row is written as is to one of 16 spill files
- *       chosen by its key hash ({@link AggregatePartitionFiles}). So each group lives either in
- *       memory or in exactly one file, and is emitted once. At the end each file is aggregated on
- *       its own with a fresh table, the same way, splitting again by other hash bits while it is
- *       over the threshold (up to {@link #MAX_SPLIT_LEVEL}). Because files hold input rows, not
- *       states, DISTINCT and the single-step functions need nothing special.
+ *       chosen by its key hash ({@link PartitionFiles}). So each group lives either in memory or in
+ *       exactly one file, and is emitted once. At the end each file is aggregated on its own with a
+ *       fresh table, the same way, splitting again by other hash bits while it is over the
+ *       threshold (up to {@link #MAX_SPLIT_LEVEL}). Because files hold input rows, not states,
+ *       DISTINCT and the single-step functions need nothing special.
  * </ul>
  *
  * <p>Output: group keys in {@code groupKeys} order, then one column per call (two for AVG at
@@ -65,6 +66,9 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
  * second table over (group, value) lets only a value's first row through.
  */
 public final class HashAggregateStage extends GraphStage<FlowShape<Batch, Batch>> {
+  /** The aggregation's seed for {@link PartitionFiles} (the join uses another). */
+  private static final int AGGREGATE_SEED = 101;
+
   /** The most groups one output batch holds. */
   public static final int BATCH_ROWS = 8192;
 
@@ -246,7 +250,7 @@ public final class HashAggregateStage extends GraphStage<FlowShape<Batch, Batch>
     private final ArrayDeque<SpilledPartition> partitions = new ArrayDeque<>();
     private GroupedAggregation table;
     // The partition files of the input or of the partition being read, while they are written.
-    private AggregatePartitionFiles files;
+    private PartitionFiles files;
     private Phase phase = Phase.AGGREGATING;
     private boolean upstreamDone;
     private int emitted;
@@ -350,7 +354,9 @@ public final class HashAggregateStage extends GraphStage<FlowShape<Batch, Batch>
           phase = Phase.FLUSHING;
         }
         case SINGLE, FINAL -> {
-          files = new AggregatePartitionFiles(spill, stats, groupKeys, 0, allocator);
+          files =
+              new PartitionFiles(
+                  "aggregate", AGGREGATE_SEED, spill, stats, groupKeys, 0, allocator);
           phase = Phase.SPILLING;
         }
       }
@@ -392,8 +398,14 @@ public final class HashAggregateStage extends GraphStage<FlowShape<Batch, Batch>
               table.add(batch);
               if (partition.level() < MAX_SPLIT_LEVEL && spill.shouldSpill(table.heldBytes())) {
                 files =
-                    new AggregatePartitionFiles(
-                        spill, stats, groupKeys, partition.level() + 1, allocator);
+                    new PartitionFiles(
+                        "aggregate",
+                        AGGREGATE_SEED,
+                        spill,
+                        stats,
+                        groupKeys,
+                        partition.level() + 1,
+                        allocator);
               }
             }
           }

@@ -11,6 +11,7 @@ import dev.tarn.core.meta.Column;
 import dev.tarn.core.plan.JoinType;
 import dev.tarn.core.stats.OperatorStats;
 import dev.tarn.core.type.SqlType;
+import dev.tarn.operators.exchange.PartitionFiles;
 import dev.tarn.operators.exchange.SpillFile;
 import dev.tarn.operators.expr.ExpressionEvaluator;
 import dev.tarn.operators.expr.Lane;
@@ -73,7 +74,7 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
  * </pre>
  *
  * Both sides are hash-partitioned on their keys into 16 spill files (with other hash bits than the
- * exchange that fed this task, see {@link JoinPartitionFiles}); equal keys share a partition, so
+ * exchange that fed this task, see {@link PartitionFiles}); equal keys share a partition, so
  * joining partition by partition (load its build rows, index them, stream its probe rows, then
  * RIGHT/FULL emit its unmatched build rows) applies the same semantics as the in-memory join. Rows
  * with a NULL key match nothing: probe ones are settled while they are read (emitted for LEFT, FULL
@@ -89,6 +90,9 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
  * supports one key and no residual; anything else fails with {@link ErrorCode#NOT_SUPPORTED}.
  */
 public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Batch>> {
+  /** The join's seed for {@link PartitionFiles} (the aggregation uses another). */
+  private static final int JOIN_SEED = 1;
+
   /** The most rows one output batch holds, and the most candidate pairs one step evaluates. */
   public static final int BATCH_ROWS = 8192;
 
@@ -304,8 +308,8 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
     // Spilling: the bytes of the retained build batches, the partition files being written, and
     // once both sides are written, the partitions still to join and the current one's probe rows.
     private long retainedBytes;
-    private JoinPartitionFiles buildFiles;
-    private JoinPartitionFiles probeFiles;
+    private PartitionFiles buildFiles;
+    private PartitionFiles probeFiles;
     private Path[] buildPaths;
     private long[] buildPathBytes;
     private boolean spilledBuildHasNullKey;
@@ -565,7 +569,7 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
      */
     private void startSpilling() {
       phase = Phase.SPILLING_BUILD;
-      buildFiles = new JoinPartitionFiles(spill, stats, buildKeys, 0, allocator);
+      buildFiles = new PartitionFiles("join", JOIN_SEED, spill, stats, buildKeys, 0, allocator);
       while (!buildBatches.isEmpty()) {
         spillBuild(buildBatches.remove(0));
       }
@@ -602,7 +606,7 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
       }
       // Padding for probe rows that stay unmatched while no partition is loaded.
       buildSide = BatchRows.fromRows(buildColumns, List.of(), allocator);
-      probeFiles = new JoinPartitionFiles(spill, stats, probeKeys, 0, allocator);
+      probeFiles = new PartitionFiles("join", JOIN_SEED, spill, stats, probeKeys, 0, allocator);
       phase = Phase.SPILLING_PROBE;
       if (!probeDone) {
         pull(probeIn);
@@ -672,7 +676,7 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
     private void startPartitions() {
       Path[] probePaths = probeFiles.finish();
       probeFiles = null;
-      for (int p = 0; p < JoinPartitionFiles.FANOUT; p++) {
+      for (int p = 0; p < PartitionFiles.FANOUT; p++) {
         partitions.add(
             new SpilledPartition(buildPaths[p], buildPathBytes[p], probePaths[p], 0, true));
       }
@@ -763,14 +767,14 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
     /** Splits a partition one level deeper and queues its parts first. */
     private void split(SpilledPartition partition) {
       int level = partition.level() + 1;
-      JoinPartitionFiles build = splitFile(partition.build(), buildColumns, buildKeys, level);
+      PartitionFiles build = splitFile(partition.build(), buildColumns, buildKeys, level);
       Path[] buildParts = build.finish();
       long[] buildBytes = build.bytes();
       Path[] probeParts =
           partition.probe() == null
-              ? new Path[JoinPartitionFiles.FANOUT]
+              ? new Path[PartitionFiles.FANOUT]
               : splitFile(partition.probe(), probeColumns, probeKeys, level).finish();
-      for (int p = JoinPartitionFiles.FANOUT - 1; p >= 0; p--) {
+      for (int p = PartitionFiles.FANOUT - 1; p >= 0; p--) {
         boolean splittable = level < MAX_LEVEL && buildBytes[p] < partition.buildBytes() / 4 * 3;
         partitions.push(
             new SpilledPartition(buildParts[p], buildBytes[p], probeParts[p], level, splittable));
@@ -778,8 +782,9 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
     }
 
     /** The rows of {@code file} split into partition files at {@code level}, all closed. */
-    private JoinPartitionFiles splitFile(Path file, List<Column> columns, int[] keys, int level) {
-      JoinPartitionFiles files = new JoinPartitionFiles(spill, stats, keys, level, allocator);
+    private PartitionFiles splitFile(Path file, List<Column> columns, int[] keys, int level) {
+      PartitionFiles files =
+          new PartitionFiles("join", JOIN_SEED, spill, stats, keys, level, allocator);
       try (SpillFile.Reader reader = new SpillFile.Reader(file, columns, allocator)) {
         for (Batch batch = reader.next(); batch != null; batch = reader.next()) {
           try {
