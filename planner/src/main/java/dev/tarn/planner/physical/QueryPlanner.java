@@ -145,9 +145,9 @@ public final class QueryPlanner {
     } catch (SqlParseException e) {
       throw QuerySyntax.syntaxError(e, prepared);
     } catch (ValidationException e) {
-      throw validationError(e, prepared);
+      throw validationError(e, prepared, columnNames(query, tables));
     } catch (CalciteContextException e) {
-      throw validationError(e, prepared);
+      throw validationError(e, prepared, columnNames(query, tables));
     } catch (RelConversionException e) {
       throw new TarnException(ErrorCode.NOT_SUPPORTED, e.getMessage(), e);
     } finally {
@@ -348,7 +348,24 @@ public final class QueryPlanner {
     return new PlanNode.Project(plan, references, names);
   }
 
-  private static TarnException validationError(Exception e, QuerySyntax.Prepared prepared) {
+  /** Every column name of the tables a query names: the candidates for "did you mean". */
+  private static List<String> columnNames(
+      Statement.Query query, Map<String, TableSnapshot> tables) {
+    java.util.TreeSet<String> names = new java.util.TreeSet<>();
+    for (Statement.TableName name : query.tables()) {
+      TableSnapshot snapshot = tables.get(name.qualified());
+      if (snapshot == null) {
+        continue;
+      }
+      for (dev.tarn.core.meta.Column column : snapshot.table().allColumns()) {
+        names.add(column.name());
+      }
+    }
+    return new ArrayList<>(names);
+  }
+
+  private static TarnException validationError(
+      Exception e, QuerySyntax.Prepared prepared, List<String> columnNames) {
     CalciteContextException context = findContext(e);
     if (context == null) {
       String message = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -364,7 +381,10 @@ public final class QueryPlanner {
     if (columnMatch.find()) {
       return new TarnException(
           ErrorCode.COLUMN_NOT_FOUND,
-          "Column '" + columnMatch.group(1) + "' cannot be resolved",
+          dev.tarn.core.error.Suggestions.withSuggestions(
+              "Column '" + columnMatch.group(1) + "' cannot be resolved",
+              columnMatch.group(1),
+              columnNames),
           line,
           column);
     }

@@ -324,6 +324,16 @@ class QueryPlannerTest {
   }
 
   @Test
+  void unknownColumnSuggestsTheClosestNames() {
+    assertError(
+        "SELECT o_custky FROM orders",
+        ErrorCode.COLUMN_NOT_FOUND,
+        1,
+        8,
+        "Column 'o_custky' cannot be resolved. Did you mean 'o_custkey'?");
+  }
+
+  @Test
   void unknownColumnReportsItsPosition() {
     assertError(
         "SELECT o_orderkey,\n  nope\nFROM orders",
