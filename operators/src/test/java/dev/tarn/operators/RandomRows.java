@@ -18,6 +18,23 @@ public final class RandomRows {
   private RandomRows() {}
 
   /**
+   * Rows whose first column is a unique bigint id (0, 1, ...) followed by random values for the
+   * other {@code columns}, as {@link #generate} makes them: a total order for comparing results.
+   */
+  public static List<List<Object>> withIds(
+      List<Column> columns, int count, double nullRate, long seed) {
+    List<List<Object>> random = generate(columns.subList(1, columns.size()), count, nullRate, seed);
+    List<List<Object>> rows = new ArrayList<>(random.size());
+    for (int i = 0; i < random.size(); i++) {
+      List<Object> row = new ArrayList<>(columns.size());
+      row.add((long) i);
+      row.addAll(random.get(i));
+      rows.add(row);
+    }
+    return rows;
+  }
+
+  /**
    * {@code count} rows; each value is NULL with probability {@code nullRate}. Integers stay in
    * small ranges so that groups and join keys repeat.
    */

@@ -139,6 +139,9 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
   private boolean resultEnded;
   private Throwable resultFailure;
   private int totalSplits;
+  private boolean explainOnly;
+  private Statement.Query pendingQuery;
+  private List<ActorRef<TaskManager.Command>> workers;
 
   private record PendingFetch(long token, ActorRef<QueryResults> replyTo) {}
 
@@ -221,8 +224,6 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
     }
   }
 
-  private boolean explainOnly;
-
   private void fetchTables(Statement.Query query) {
     Map<String, CompletableFuture<TableSnapshot>> futures = new HashMap<>();
     for (Statement.TableName name : query.tables()) {
@@ -251,8 +252,6 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
     pendingQuery = query;
     getContext().pipeToSelf(all, TablesFetched::new);
   }
-
-  private Statement.Query pendingQuery;
 
   /**
    * A failed table lookup as the user should see it: where the statement names the table, with the
@@ -375,8 +374,6 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
     startReadyStages();
     return this;
   }
-
-  private List<ActorRef<TaskManager.Command>> workers;
 
   /** Starts every stage whose children have all started and that has not started yet. */
   private void startReadyStages() {

@@ -119,12 +119,7 @@ final class Functions {
       }
       int s = in.offsets[i];
       int e = in.offsets[i + 1];
-      long chars = 0;
-      for (int k = s; k < e; k++) {
-        if ((data[k] & 0xC0) != 0x80) {
-          chars++;
-        }
-      }
+      long chars = TextFunctions.codePoints(data, s, e);
       long from = start.values[i];
       if (from < 0) {
         from = chars + from + 1;

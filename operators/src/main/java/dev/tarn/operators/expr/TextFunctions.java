@@ -56,7 +56,8 @@ final class TextFunctions {
     return -1;
   }
 
-  private static int codePoints(byte[] data, int s, int e) {
+  /** UTF-8 code points in {@code data[s, e)}. */
+  static int codePoints(byte[] data, int s, int e) {
     int count = 0;
     for (int k = s; k < e; k++) {
       if ((data[k] & 0xC0) != 0x80) {

@@ -56,15 +56,7 @@ class ExpressionEvaluatorTest {
 
   @BeforeAll
   static void load() {
-    List<List<Object>> random =
-        RandomRows.generate(COLUMNS.subList(1, COLUMNS.size()), 400, 0.15, 42);
-    rows = new ArrayList<>();
-    for (int i = 0; i < random.size(); i++) {
-      List<Object> row = new ArrayList<>();
-      row.add((long) i);
-      row.addAll(random.get(i));
-      rows.add(row);
-    }
+    rows = RandomRows.withIds(COLUMNS, 400, 0.15, 42);
     duck = new DuckDb().load("t", COLUMNS, rows);
   }
 

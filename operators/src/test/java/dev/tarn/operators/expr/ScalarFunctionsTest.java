@@ -56,15 +56,7 @@ class ScalarFunctionsTest {
 
   @BeforeAll
   static void load() {
-    List<List<Object>> random =
-        RandomRows.generate(COLUMNS.subList(1, COLUMNS.size()), 500, 0.15, 7);
-    rows = new ArrayList<>();
-    for (int i = 0; i < random.size(); i++) {
-      List<Object> row = new ArrayList<>();
-      row.add((long) i);
-      row.addAll(random.get(i));
-      rows.add(row);
-    }
+    rows = RandomRows.withIds(COLUMNS, 500, 0.15, 7);
     duck = new DuckDb().load("t", COLUMNS, rows);
   }
 

@@ -11,7 +11,6 @@ import dev.tarn.operators.StreamTesting;
 import dev.tarn.testing.DuckDb;
 import dev.tarn.testing.TestBatches;
 import dev.tarn.testing.TestMemory;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.pekko.stream.javadsl.Source;
@@ -28,15 +27,7 @@ class SortStageTest {
 
   @BeforeAll
   static void load() {
-    List<List<Object>> random =
-        RandomRows.generate(COLUMNS.subList(1, COLUMNS.size()), 10_000, 0.1, 3);
-    rows = new ArrayList<>();
-    for (int i = 0; i < random.size(); i++) {
-      List<Object> row = new ArrayList<>();
-      row.add((long) i);
-      row.addAll(random.get(i));
-      rows.add(row);
-    }
+    rows = RandomRows.withIds(COLUMNS, 10_000, 0.1, 3);
     duck = new DuckDb().load("t", COLUMNS, rows);
   }
 

@@ -18,7 +18,6 @@ import dev.tarn.operators.StreamTesting;
 import dev.tarn.testing.DuckDb;
 import dev.tarn.testing.TestBatches;
 import dev.tarn.testing.TestMemory;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.pekko.stream.javadsl.Source;
@@ -41,15 +40,7 @@ class WindowStageTest {
 
   @BeforeAll
   static void load() {
-    List<List<Object>> random =
-        RandomRows.generate(COLUMNS.subList(1, COLUMNS.size()), 5_000, 0.1, 11);
-    rows = new ArrayList<>();
-    for (int i = 0; i < random.size(); i++) {
-      List<Object> row = new ArrayList<>();
-      row.add((long) i);
-      row.addAll(random.get(i));
-      rows.add(row);
-    }
+    rows = RandomRows.withIds(COLUMNS, 5_000, 0.1, 11);
     duck = new DuckDb().load("t", COLUMNS, rows);
   }
 
