@@ -48,5 +48,7 @@ public final class CoreKryoRegistrar implements KryoRegistrar {
     register.accept(dev.tarn.core.plan.WindowCall.class);
     register.accept(FileEntry.class);
     register.accept(OperatorStats.Snapshot.class);
+    register.accept(dev.tarn.core.meta.TableStatistics.class);
+    register.accept(dev.tarn.core.meta.ColumnStatistics.class);
   }
 }
