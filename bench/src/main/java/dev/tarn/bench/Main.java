@@ -16,6 +16,16 @@ import picocli.CommandLine.Command;
     subcommands = {TpchBenchmark.class, JmhCommand.class})
 public final class Main implements Runnable {
   public static void main(String[] args) {
+    // Arrow checks every buffer access against the buffer's bounds unless told otherwise. Tarn's
+    // operators size their buffers before writing, and the test suite runs with the checks on
+    // (the default) to prove it; a node runs without them, as Dremio and Spark run Arrow. This
+    // must happen before any Arrow class is loaded: -D on the command line wins.
+    if (System.getProperty("arrow.enable_unsafe_memory_access") == null) {
+      System.setProperty("arrow.enable_unsafe_memory_access", "true");
+    }
+    if (System.getProperty("arrow.enable_null_check_for_get") == null) {
+      System.setProperty("arrow.enable_null_check_for_get", "false");
+    }
     CommandLine command = new CommandLine(new Main());
     // JMH's options (-f, -wi, -p ...) are not ours: pass them through to JMH as they are.
     command.getSubcommands().get("jmh").setUnmatchedOptionsArePositionalParams(true);

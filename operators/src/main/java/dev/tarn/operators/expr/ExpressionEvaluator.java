@@ -157,6 +157,33 @@ public final class ExpressionEvaluator {
     }
   }
 
+  /** A column compared with constants in place ({@link ColumnPredicates}). */
+  private static final class ColumnPredicateNode extends Node {
+    final ColumnNode column;
+    final Operator op;
+    final ColumnPredicates.Key[] keys;
+
+    ColumnPredicateNode(ColumnNode column, Operator op, ColumnPredicates.Key[] keys) {
+      super(SqlType.BOOLEAN);
+      this.column = column;
+      this.op = op;
+      this.keys = keys;
+    }
+
+    @Override
+    Lane eval(Batch input, BufferAllocator allocator) {
+      FieldVector vector = input.vector(column.index);
+      return op == Operator.IN
+          ? ColumnPredicates.in(vector, column.type, input.rowCount(), keys)
+          : ColumnPredicates.compare(vector, column.type, input.rowCount(), op, keys[0]);
+    }
+
+    @Override
+    boolean mayFail() {
+      return false;
+    }
+  }
+
   private static final class LiteralNode extends Node {
     final Object value;
 
@@ -604,6 +631,10 @@ public final class ExpressionEvaluator {
       }
       Expr.Call call = (Expr.Call) expr;
       Operator op = call.operator();
+      Node inPlace = columnPredicate(call);
+      if (inPlace != null) {
+        return inPlace;
+      }
       if (op == Operator.IN) {
         return compile(rewriteIn(call));
       }
@@ -941,6 +972,62 @@ public final class ExpressionEvaluator {
     }
 
     /** {@code x IN (a, b)} is {@code x = a OR x = b}, which has IN's three-valued semantics. */
+    /**
+     * A {@link ColumnPredicates} node for {@code col <op> literal}, {@code literal <op> col},
+     * {@code col IN (literals)} and {@code col = a OR col = b ...}; null for anything else.
+     */
+    private Node columnPredicate(Expr.Call call) {
+      Operator op = call.operator();
+      List<Expr> args = call.args();
+      if (ColumnPredicates.isComparison(op) && args.size() == 2) {
+        boolean flipped = args.get(0) instanceof Expr.Literal;
+        Expr column = args.get(flipped ? 1 : 0);
+        Expr constant = args.get(flipped ? 0 : 1);
+        if (column instanceof Expr.ColumnRef ref && constant instanceof Expr.Literal literal) {
+          ColumnPredicates.Key key =
+              ColumnPredicates.key(ref.type(), literal.value(), literal.type());
+          if (key != null) {
+            ColumnNode node = (ColumnNode) compile(ref);
+            return new ColumnPredicateNode(
+                node, flipped ? ColumnPredicates.flip(op) : op, new ColumnPredicates.Key[] {key});
+          }
+        }
+        return null;
+      }
+      List<Expr> candidates = new ArrayList<>();
+      Expr.ColumnRef ref = null;
+      if (op == Operator.IN && args.size() >= 2 && args.get(0) instanceof Expr.ColumnRef value) {
+        ref = value;
+        candidates.addAll(args.subList(1, args.size()));
+      } else if (op == Operator.OR) {
+        for (Expr arg : args) {
+          if (!(arg instanceof Expr.Call equal)
+              || equal.operator() != Operator.EQUAL
+              || equal.args().size() != 2
+              || !(equal.args().get(0) instanceof Expr.ColumnRef value)
+              || (ref != null && !ref.equals(value))) {
+            return null;
+          }
+          ref = value;
+          candidates.add(equal.args().get(1));
+        }
+      }
+      if (ref == null) {
+        return null;
+      }
+      ColumnPredicates.Key[] keys = new ColumnPredicates.Key[candidates.size()];
+      for (int i = 0; i < keys.length; i++) {
+        if (!(candidates.get(i) instanceof Expr.Literal literal)) {
+          return null;
+        }
+        keys[i] = ColumnPredicates.key(ref.type(), literal.value(), literal.type());
+        if (keys[i] == null) {
+          return null;
+        }
+      }
+      return new ColumnPredicateNode((ColumnNode) compile(ref), Operator.IN, keys);
+    }
+
     private static Expr rewriteIn(Expr.Call call) {
       if (call.args().size() < 2) {
         throw new TarnException(

@@ -114,6 +114,64 @@ class ExpressionEvaluatorTest {
     check(call(Operator.ADD, SqlType.DOUBLE, A, C), "a + c");
   }
 
+  /**
+   * Column-versus-constant comparisons, IN lists and OR-ed equalities are evaluated in place on the
+   * vector ({@link ColumnPredicates}); every type and operator, both operand orders, constants that
+   * occur in the data (so that equality holds somewhere), against DuckDB.
+   */
+  @Test
+  void columnComparedWithConstantsInPlace() {
+    List<Object> sample = rowWithoutNulls(7);
+    Object[][] cases = {
+      {A, sample.get(1), SqlType.BIGINT, "a", sample.get(1).toString()},
+      {B, ((Number) sample.get(2)).longValue(), SqlType.INTEGER, "b", sample.get(2).toString()},
+      {C, sample.get(3), SqlType.DOUBLE, "c", sample.get(3) + "::DOUBLE"},
+      {D, sample.get(4), SqlType.decimal(12, 2), "d", sample.get(4) + "::DECIMAL(12,2)"},
+      {E, sample.get(5), SqlType.VARCHAR, "e", "'" + sample.get(5) + "'"},
+      {F, sample.get(6), SqlType.DATE, "f", "DATE '" + sample.get(6) + "'"},
+      {T, sample.get(8), SqlType.TIMESTAMP, "t", "TIMESTAMP '" + sample.get(8) + "'"},
+    };
+    Operator[] ops = {
+      Operator.EQUAL,
+      Operator.NOT_EQUAL,
+      Operator.LESS_THAN,
+      Operator.LESS_THAN_OR_EQUAL,
+      Operator.GREATER_THAN,
+      Operator.GREATER_THAN_OR_EQUAL
+    };
+    String[] sqlOps = {"=", "<>", "<", "<=", ">", ">="};
+    for (Object[] c : cases) {
+      Expr column = (Expr) c[0];
+      Expr constant = lit(c[1], (SqlType) c[2]);
+      for (int o = 0; o < ops.length; o++) {
+        check(bool(ops[o], column, constant), c[3] + " " + sqlOps[o] + " " + c[4]);
+        check(bool(ops[o], constant, column), c[4] + " " + sqlOps[o] + " " + c[3]);
+      }
+    }
+    List<Object> other = rowWithoutNulls(rows.indexOf(sample) + 1);
+    check(
+        bool(Operator.IN, E, lit(sample.get(5), SqlType.VARCHAR), lit("zz", SqlType.VARCHAR)),
+        "e IN ('" + sample.get(5) + "', 'zz')");
+    check(
+        bool(
+            Operator.OR,
+            bool(Operator.EQUAL, A, lit(sample.get(1), SqlType.BIGINT)),
+            bool(Operator.EQUAL, A, lit(other.get(1), SqlType.BIGINT))),
+        "a = " + sample.get(1) + " OR a = " + other.get(1));
+    check(
+        bool(Operator.IN, F, lit(sample.get(6), SqlType.DATE), lit(other.get(6), SqlType.DATE)),
+        "f IN (DATE '" + sample.get(6) + "', DATE '" + other.get(6) + "')");
+  }
+
+  private static List<Object> rowWithoutNulls(int from) {
+    for (int i = from; i < rows.size(); i++) {
+      if (!rows.get(i).contains(null)) {
+        return rows.get(i);
+      }
+    }
+    throw new IllegalStateException("every row from " + from + " has a NULL");
+  }
+
   @Test
   void decimalArithmeticIsExact() {
     check(call(Operator.ADD, SqlType.decimal(13, 2), D, D), "d + d");
