@@ -125,6 +125,11 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
   private final List<OperatorStats.Snapshot> operatorStats = new ArrayList<>();
   private final Map<Integer, List<OperatorStats.Snapshot>> stageStats = new HashMap<>();
   private boolean analyze;
+
+  /** The one column of EXPLAIN and EXPLAIN ANALYZE, as Trino names it. */
+  private static final List<Column> QUERY_PLAN =
+      List.of(new Column("Query Plan", dev.tarn.core.type.SqlType.VARCHAR));
+
   private long planningNanos;
   private long resultRows;
   private List<List<Object>> currentPage = new ArrayList<>();
@@ -321,12 +326,13 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
       return this;
     }
     if (explainOnly) {
-      columns = List.of(new Column("Query Plan", dev.tarn.core.type.SqlType.VARCHAR));
+      columns = QUERY_PLAN;
       addRow(List.of(PlanPrinter.explain(plan)));
       finish();
       return this;
     }
-    columns = plan.columns();
+    // EXPLAIN ANALYZE answers one text column, and clients learn the columns from the first page.
+    columns = analyze ? QUERY_PLAN : plan.columns();
     findWorkers();
     return this;
   }
@@ -422,7 +428,7 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
 
   private void readResult(org.apache.pekko.stream.SourceRef<byte[]> ref) {
     ActorRef<Command> self = getContext().getSelf();
-    ExchangeInput.source(List.of(ref), columns, allocator)
+    ExchangeInput.source(List.of(ref), plan.columns(), allocator)
         .map(
             batch -> {
               try (Batch owned = batch) {
@@ -472,7 +478,6 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
   private void maybeFinish() {
     if (state == State.RUNNING && resultEnded && stagesFinished == plan.stages().size()) {
       if (analyze) {
-        columns = List.of(new Column("Query Plan", dev.tarn.core.type.SqlType.VARCHAR));
         addRow(List.of(analyzedPlan()));
       }
       finish();

@@ -178,6 +178,17 @@ class NodeQueriesTest {
         }
         assertThat(regions).isEqualTo(LakeFixture.REGIONS.size());
       }
+      // The client learns the columns from the first page: EXPLAIN ANALYZE of a two-column query
+      // must announce its one "Query Plan" column from the start.
+      try (ResultSet rs =
+          statement.executeQuery(
+              "EXPLAIN ANALYZE SELECT region, count(*) FROM jdbc_db.sales GROUP BY region")) {
+        assertThat(rs.getMetaData().getColumnCount()).isEqualTo(1);
+        assertThat(rs.getMetaData().getColumnName(1)).isEqualTo("Query Plan");
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).contains("HashAggregate");
+        assertThat(rs.next()).isFalse();
+      }
       SQLException error =
           Assertions.catchThrowableOfType(
               () -> statement.executeQuery("SELECT nope FROM jdbc_db.sales"), SQLException.class);
