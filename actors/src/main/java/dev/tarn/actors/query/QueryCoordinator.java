@@ -321,7 +321,10 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
           new QueryPlanner()
               .plan(pendingQuery, fetched.tables(), context.storage(), context.planner());
       planningNanos = System.nanoTime() - planningStart;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | AssertionError | StackOverflowError e) {
+      // Calcite signals some unsupported shapes with assertions, and a deeply nested query can
+      // overflow its recursion: either must fail this query, not stop the coordinator unanswered.
+      LOG.warn("query {} planning failed", queryId, e);
       fail(ErrorInfo.of(e));
       return this;
     }

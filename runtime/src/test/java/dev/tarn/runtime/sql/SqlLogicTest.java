@@ -77,7 +77,18 @@ class SqlLogicTest {
     for (Path file : files) {
       SqlTestFile parsed = SqlTestFile.parse(file, lake.root().toAbsolutePath().toString());
       for (SqlTestFile.Record record : parsed.records()) {
-        tests.add(DynamicTest.dynamicTest(record.describe(file), () -> run(record)));
+        String name = record.describe(file);
+        tests.add(
+            DynamicTest.dynamicTest(
+                name,
+                () -> {
+                  try {
+                    run(record);
+                  } catch (AssertionError e) {
+                    // Surefire's reports name dynamic tests by number: say which record failed.
+                    throw new AssertionError(name + "\n" + e.getMessage(), e);
+                  }
+                }));
       }
     }
     return tests.stream();
