@@ -11,6 +11,7 @@ import dev.tarn.core.error.TarnException;
 import dev.tarn.core.meta.Partition;
 import dev.tarn.core.meta.TableMetadata;
 import dev.tarn.core.meta.TableSnapshot;
+import dev.tarn.core.meta.TableStatistics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -241,6 +242,25 @@ public final class CatalogService {
     return settle(
         this.<Integer>askTable(
             database, name, replyTo -> new TableEntity.DropPartitions(values, replyTo), what),
+        what);
+  }
+
+  /**
+   * Stores the statistics ANALYZE computed for a table whose metadata was {@code analyzed},
+   * replacing earlier ones. Fails with TABLE_NOT_FOUND when the table is gone, and with
+   * INVALID_ARGUMENT when it was created again with other metadata meanwhile.
+   */
+  public CompletionStage<Boolean> setStatistics(
+      TableMetadata analyzed, TableStatistics statistics) {
+    Objects.requireNonNull(analyzed, "analyzed");
+    Objects.requireNonNull(statistics, "statistics");
+    String what = "store statistics of table " + analyzed.qualifiedName();
+    return settle(
+        this.<Boolean>askTable(
+            analyzed.database(),
+            analyzed.name(),
+            replyTo -> new TableEntity.SetStatistics(analyzed, statistics, replyTo),
+            what),
         what);
   }
 
