@@ -173,7 +173,9 @@ final class DdlExecutor {
       if (statistics != null && s.nullCount() >= 0) {
         long nonNull = statistics.rowCount() - s.nullCount();
         if (s.averageWidth() >= 0) {
-          dataSize = s.averageWidth() * nonNull;
+          // Widths are whole characters, so their total is a whole number: round away the
+          // error that average times count brings back.
+          dataSize = (double) Math.round(s.averageWidth() * nonNull);
         }
         nullsFraction =
             statistics.rowCount() == 0 ? 0.0 : (double) s.nullCount() / statistics.rowCount();

@@ -8,12 +8,18 @@ import dev.tarn.core.meta.Column;
 import dev.tarn.core.meta.TableMetadata;
 import dev.tarn.core.meta.TableSnapshot;
 import dev.tarn.core.type.SqlType;
+import dev.tarn.runtime.cli.TarnCommand;
 import dev.tarn.runtime.sql.LakeFixture;
 import dev.tarn.testing.DuckDbOracle;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,6 +31,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * ANALYZE and SHOW STATS on one node over the test lake, checked against DuckDB's exact figures on
@@ -183,6 +190,50 @@ class AnalyzeTest {
     assertThat(failed.error().code()).isEqualTo(ErrorCode.BAD_DATA);
     assertThat(failed.error().message()).contains("broken.parquet");
     assertThat(ok("SHOW STATS FOR customers_breaking").rows()).isEqualTo(before);
+  }
+
+  @Test
+  void clientsSeeTheUpdateCount() throws Exception {
+    long customers =
+        ((Number) duckDb.query("SELECT count(*) FROM customers", "default").get(0).get(0))
+            .longValue();
+    String url = "jdbc:trino://127.0.0.1:" + node.httpPort() + "/tarn/default";
+    try (Connection connection = DriverManager.getConnection(url, "tester", null);
+        java.sql.Statement statement = connection.createStatement()) {
+      assertThat(statement.executeUpdate("ANALYZE customers")).isEqualTo(customers);
+      try (ResultSet rs = statement.executeQuery("SHOW STATS FOR customers")) {
+        assertThat(rs.getMetaData().getColumnName(3)).isEqualTo("distinct_values_count");
+        int rows = 0;
+        while (rs.next()) {
+          rows++;
+          if (rs.getString(1) == null) {
+            assertThat(rs.getDouble(5)).isEqualTo((double) customers);
+          }
+        }
+        assertThat(rows).isEqualTo(LakeFixture.CUSTOMERS.size() + 1);
+      }
+    }
+
+    CommandLine tarn = TarnCommand.commandLine();
+    StringWriter out = new StringWriter();
+    tarn.setOut(new PrintWriter(out, true));
+    tarn.setErr(new PrintWriter(new StringWriter(), true));
+    int code =
+        tarn.execute(
+            "sql",
+            "--server",
+            node.httpAddress(),
+            "--user",
+            "cli",
+            "-e",
+            "ANALYZE customers; SHOW STATS FOR customers");
+    assertThat(code).isEqualTo(0);
+    String[] lines = out.toString().split(System.lineSeparator());
+    assertThat(lines[0]).isEqualTo("ANALYZE: " + customers + " rows");
+    assertThat(out.toString())
+        .contains("column_name")
+        .contains("distinct_values_count")
+        .contains("(" + (LakeFixture.CUSTOMERS.size() + 1) + " rows)");
   }
 
   /**
