@@ -74,9 +74,7 @@ final class DdlExecutor {
           .listTables(s.database())
           .thenApply(names -> rows(TABLE, filter(names, s.likePattern())));
     } else if (statement instanceof Statement.ShowColumns s) {
-      return catalog
-          .getTable(s.table().database(), s.table().table())
-          .thenApply(snapshot -> describe(snapshot.table()));
+      return TableLookup.get(catalog, s.table()).thenApply(snapshot -> describe(snapshot.table()));
     } else if (statement instanceof Statement.ShowStats s) {
       return TableLookup.get(catalog, s.table()).thenApply(DdlExecutor::showStats);
     } else if (statement instanceof Statement.Use s) {
@@ -92,8 +90,7 @@ final class DdlExecutor {
                     List.of(), List.of(), "USE", s.database());
               });
     } else if (statement instanceof Statement.MsckRepair s) {
-      return catalog
-          .getTable(s.table().database(), s.table().table())
+      return TableLookup.get(catalog, s.table())
           .thenCompose(
               snapshot -> {
                 var found = HivePartitions.discover(storage, snapshot.table());
