@@ -41,10 +41,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One per query, a child of the {@link QueryManager}: parses the statement, runs DDL against the
- * catalog, or fetches the named tables, plans the query, starts a {@link StageActor} per stage
- * (children first, so each task can be handed its producers' stream references), reads the root
- * stage's output into result pages and serves them to {@link Fetch}es. It stops itself once the
- * result has been fetched or its retention time has passed, and fails the query after the query
+ * catalog (ANALYZE: runs its aggregate query as below, then stores the statistics; see {@code
+ * analyzeTable}), or fetches the named tables, plans the query, starts a {@link StageActor} per
+ * stage (children first, so each task can be handed its producers' stream references), reads the
+ * root stage's output into result pages and serves them to {@link Fetch}es. It stops itself once
+ * the result has been fetched or its retention time has passed, and fails the query after the query
  * timeout.
  *
  * <pre>

@@ -228,8 +228,8 @@ class AnalyzeTest {
             "-e",
             "ANALYZE customers; SHOW STATS FOR customers");
     assertThat(code).isEqualTo(0);
-    String[] lines = out.toString().split(System.lineSeparator());
-    assertThat(lines[0]).isEqualTo("ANALYZE: " + customers + " rows");
+    List<String> lines = out.toString().lines().toList();
+    assertThat(lines.get(0)).isEqualTo("ANALYZE: " + customers + " rows");
     assertThat(out.toString())
         .contains("column_name")
         .contains("distinct_values_count")
