@@ -5,6 +5,7 @@ import dev.tarn.core.error.TarnException;
 import dev.tarn.core.meta.Column;
 import dev.tarn.core.meta.ColumnStatistics;
 import dev.tarn.core.meta.TableMetadata;
+import dev.tarn.core.meta.TableSnapshot;
 import dev.tarn.core.meta.TableStatistics;
 import dev.tarn.core.type.SqlType;
 import java.math.BigDecimal;
@@ -47,19 +48,22 @@ final class AnalyzeQuery {
   /** Where a column's figures sit in the result row; {@link #ABSENT} when not computed. */
   private record Slots(Column column, int nonNull, int distinct, int min, int max, int width) {}
 
+  private final TableSnapshot snapshot;
   private final TableMetadata table;
   private final String sql;
   private final List<Slots> slots;
 
-  private AnalyzeQuery(TableMetadata table, String sql, List<Slots> slots) {
-    this.table = table;
+  private AnalyzeQuery(TableSnapshot snapshot, String sql, List<Slots> slots) {
+    this.snapshot = snapshot;
+    this.table = snapshot.table();
     this.sql = sql;
     this.slots = slots;
   }
 
-  /** The query that analyzes {@code table}: its data columns, then its partition columns. */
-  static AnalyzeQuery of(TableMetadata table) {
-    Objects.requireNonNull(table, "table");
+  /** The query that analyzes the table: its data columns, then its partition columns. */
+  static AnalyzeQuery of(TableSnapshot snapshot) {
+    Objects.requireNonNull(snapshot, "snapshot");
+    TableMetadata table = snapshot.table();
     StringBuilder select = new StringBuilder("SELECT count(*)");
     List<Slots> slots = new ArrayList<>();
     int next = 1;
@@ -93,7 +97,7 @@ final class AnalyzeQuery {
         .append(quote(table.database()))
         .append('.')
         .append(quote(table.name()));
-    return new AnalyzeQuery(table, select.toString(), List.copyOf(slots));
+    return new AnalyzeQuery(snapshot, select.toString(), List.copyOf(slots));
   }
 
   /** The SQL text, for the coordinator to plan as any query. */
@@ -101,8 +105,9 @@ final class AnalyzeQuery {
     return sql;
   }
 
-  TableMetadata table() {
-    return table;
+  /** The table as the query reads it, for the catalog to check it did not change meanwhile. */
+  TableSnapshot snapshot() {
+    return snapshot;
   }
 
   /**

@@ -281,7 +281,7 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
       fail(ErrorInfo.of(fetched.failure()));
       return this;
     }
-    analyzing = AnalyzeQuery.of(fetched.snapshot().table());
+    analyzing = AnalyzeQuery.of(fetched.snapshot());
     try {
       pendingQuery = (Statement.Query) StatementParser.parse(analyzing.sql(), database);
     } catch (RuntimeException e) {
@@ -302,7 +302,7 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
       stored =
           context
               .catalog()
-              .setStatistics(analyzing.table(), statistics)
+              .setStatistics(analyzing.snapshot(), statistics)
               .thenApply(
                   ignored ->
                       new StatementResult(

@@ -8,6 +8,7 @@ import dev.tarn.core.meta.TableStatistics;
 import dev.tarn.core.serde.TarnMessage;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -91,11 +92,12 @@ public final class TableEntity
 
   /**
    * Stores the statistics ANALYZE computed, replacing any before; replies true. Refused when the
-   * table's metadata is no longer {@code analyzed} (it was dropped and created again with another
-   * schema while ANALYZE ran): the figures would describe other columns.
+   * table is no longer what ANALYZE read ({@code analyzed}: its metadata and partitions; its
+   * statistics are ignored): created again with another schema, or partitions added or dropped
+   * while ANALYZE ran. The figures would describe other columns or other files.
    */
   public record SetStatistics(
-      TableMetadata analyzed, TableStatistics statistics, ActorRef<CatalogReply<Boolean>> replyTo)
+      TableSnapshot analyzed, TableStatistics statistics, ActorRef<CatalogReply<Boolean>> replyTo)
       implements Command {
     public SetStatistics {
       Objects.requireNonNull(analyzed, "analyzed");
@@ -344,7 +346,7 @@ public final class TableEntity
   }
 
   private ReplyEffect<Event, State> setStatistics(Active state, SetStatistics cmd) {
-    if (!state.table().equals(cmd.analyzed())) {
+    if (!state.table().equals(cmd.analyzed().table())) {
       return Effect()
           .reply(
               cmd.replyTo(),
@@ -354,6 +356,20 @@ public final class TableEntity
                       + qualifiedName
                       + " was dropped and created again while it was analyzed; run ANALYZE"
                       + " again"));
+    }
+    Set<List<String>> analyzedPartitions = new HashSet<>();
+    for (Partition p : cmd.analyzed().partitions()) {
+      analyzedPartitions.add(p.values());
+    }
+    if (!analyzedPartitions.equals(state.partitions().keySet())) {
+      return Effect()
+          .reply(
+              cmd.replyTo(),
+              CatalogReply.failed(
+                  ErrorCode.INVALID_ARGUMENT,
+                  "partitions of table "
+                      + qualifiedName
+                      + " were added or dropped while it was analyzed; run ANALYZE again"));
     }
     return Effect()
         .persist(new StatisticsSet(cmd.statistics()))

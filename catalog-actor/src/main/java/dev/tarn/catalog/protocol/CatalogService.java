@@ -246,19 +246,19 @@ public final class CatalogService {
   }
 
   /**
-   * Stores the statistics ANALYZE computed for a table whose metadata was {@code analyzed},
-   * replacing earlier ones. Fails with TABLE_NOT_FOUND when the table is gone, and with
-   * INVALID_ARGUMENT when it was created again with other metadata meanwhile.
+   * Stores the statistics ANALYZE computed from the table as {@code analyzed} (its metadata and
+   * partitions), replacing earlier ones. Fails with TABLE_NOT_FOUND when the table is gone, and
+   * with INVALID_ARGUMENT when it was created again or its partitions changed meanwhile.
    */
   public CompletionStage<Boolean> setStatistics(
-      TableMetadata analyzed, TableStatistics statistics) {
+      TableSnapshot analyzed, TableStatistics statistics) {
     Objects.requireNonNull(analyzed, "analyzed");
     Objects.requireNonNull(statistics, "statistics");
-    String what = "store statistics of table " + analyzed.qualifiedName();
+    String what = "store statistics of table " + analyzed.table().qualifiedName();
     return settle(
         this.<Boolean>askTable(
-            analyzed.database(),
-            analyzed.name(),
+            analyzed.table().database(),
+            analyzed.table().name(),
             replyTo -> new TableEntity.SetStatistics(analyzed, statistics, replyTo),
             what),
         what);

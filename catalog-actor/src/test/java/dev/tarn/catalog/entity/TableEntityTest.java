@@ -218,6 +218,16 @@ class TableEntityTest {
               "region", new ColumnStatistics(2, 0, "eu", "us", 2.0)),
           1_700_000_000_000L);
 
+  /** The table as ANALYZE read it: these partitions, given as {@code year/region}. */
+  private static TableSnapshot analyzed(TableMetadata table, String... partitions) {
+    List<Partition> read = new java.util.ArrayList<>();
+    for (String p : partitions) {
+      String[] values = p.split("/", -1);
+      read.add(partition(values[0], values[1]));
+    }
+    return new TableSnapshot(table, read);
+  }
+
   @Test
   void statisticsAreStoredRecoveredAndForgottenWhenPartitionsChange() {
     var kit = entity("sales.orders");
@@ -226,7 +236,7 @@ class TableEntityTest {
         r -> new TableEntity.AddPartitions(List.of(partition("2023", "eu")), r));
     var set =
         kit.<CatalogReply<Boolean>>runCommand(
-            r -> new TableEntity.SetStatistics(ORDERS, ORDERS_STATISTICS, r));
+            r -> new TableEntity.SetStatistics(analyzed(ORDERS, "2023/eu"), ORDERS_STATISTICS, r));
     assertThat(set.reply()).isEqualTo(CatalogReply.ok(true));
     assertThat(set.event()).isEqualTo(new TableEntity.StatisticsSet(ORDERS_STATISTICS));
     var got = kit.<CatalogReply<TableSnapshot>>runCommand(TableEntity.Get::new);
@@ -239,7 +249,7 @@ class TableEntityTest {
             TableEntity.Active.of(ORDERS, List.of(partition("2023", "eu")), ORDERS_STATISTICS));
     var again =
         kit.<CatalogReply<Boolean>>runCommand(
-            r -> new TableEntity.SetStatistics(ORDERS, ORDERS_STATISTICS, r));
+            r -> new TableEntity.SetStatistics(analyzed(ORDERS, "2023/eu"), ORDERS_STATISTICS, r));
     assertThat(again.reply()).isEqualTo(CatalogReply.ok(true));
     // Four events: now the snapshot itself carries the statistics.
     assertThat(kit.restart().state())
@@ -265,7 +275,9 @@ class TableEntityTest {
         .isNull();
 
     kit.<CatalogReply<Boolean>>runCommand(
-        r -> new TableEntity.SetStatistics(ORDERS, ORDERS_STATISTICS, r));
+        r ->
+            new TableEntity.SetStatistics(
+                analyzed(ORDERS, "2023/eu", "2023/us"), ORDERS_STATISTICS, r));
     kit.<CatalogReply<Integer>>runCommand(
         r -> new TableEntity.DropPartitions(List.of(List.of("2023", "us")), r));
     assertThat(kit.restart().state())
@@ -277,12 +289,12 @@ class TableEntityTest {
     var kit = entity("sales.orders");
     var missing =
         kit.<CatalogReply<Boolean>>runCommand(
-            r -> new TableEntity.SetStatistics(ORDERS, ORDERS_STATISTICS, r));
+            r -> new TableEntity.SetStatistics(analyzed(ORDERS, "2023/eu"), ORDERS_STATISTICS, r));
     assertThat(missing.reply().error().code()).isEqualTo(ErrorCode.TABLE_NOT_FOUND);
 
     kit.<CatalogReply<Boolean>>runCommand(r -> new TableEntity.Create(ORDERS, false, r));
     kit.<CatalogReply<Boolean>>runCommand(
-        r -> new TableEntity.SetStatistics(ORDERS, ORDERS_STATISTICS, r));
+        r -> new TableEntity.SetStatistics(analyzed(ORDERS), ORDERS_STATISTICS, r));
     kit.<CatalogReply<Boolean>>runCommand(r -> new TableEntity.Drop(false, r));
     kit.<CatalogReply<Boolean>>runCommand(r -> new TableEntity.Create(ORDERS, false, r));
     var got = kit.<CatalogReply<TableSnapshot>>runCommand(TableEntity.Get::new);
@@ -299,13 +311,25 @@ class TableEntityTest {
             Map.of());
     var refused =
         kit.<CatalogReply<Boolean>>runCommand(
-            r -> new TableEntity.SetStatistics(otherSchema, ORDERS_STATISTICS, r));
+            r -> new TableEntity.SetStatistics(analyzed(otherSchema), ORDERS_STATISTICS, r));
     assertThat(refused.reply().error().code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
     assertThat(refused.reply().error().message())
         .isEqualTo(
             "table sales.orders was dropped and created again while it was analyzed;"
                 + " run ANALYZE again");
     assertThat(refused.hasNoEvents()).isTrue();
+
+    // Partitions added while ANALYZE ran: its figures miss them.
+    kit.<CatalogReply<Integer>>runCommand(
+        r -> new TableEntity.AddPartitions(List.of(partition("2024", "eu")), r));
+    var stale =
+        kit.<CatalogReply<Boolean>>runCommand(
+            r -> new TableEntity.SetStatistics(analyzed(ORDERS), ORDERS_STATISTICS, r));
+    assertThat(stale.reply().error().message())
+        .isEqualTo(
+            "partitions of table sales.orders were added or dropped while it was analyzed;"
+                + " run ANALYZE again");
+    assertThat(stale.hasNoEvents()).isTrue();
   }
 
   @Test

@@ -128,7 +128,7 @@ class CatalogServiceTest {
                 "url", new ColumnStatistics(87, 12, "/a", "/zz", 14.5),
                 "dt", new ColumnStatistics(2, 0, "2024-01-01", "2024-01-04", -1)),
             1_700_000_000_000L);
-    assertThat(await(catalog.setStatistics(EVENTS, statistics))).isTrue();
+    assertThat(await(catalog.setStatistics(before(EVENTS, catalog), statistics))).isTrue();
     TableSnapshot before = await(catalog.getTable("web", "events"));
     assertThat(before.statistics()).isEqualTo(statistics);
 
@@ -144,12 +144,18 @@ class CatalogServiceTest {
     assertThat(after.statistics()).isEqualTo(statistics);
   }
 
+  private static TableSnapshot before(TableMetadata table, CatalogService catalog)
+      throws Exception {
+    return await(catalog.getTable(table.database(), table.name()));
+  }
+
   @Test
   void statisticsOfAMissingOrRecreatedTableAreRefused() throws Exception {
     CatalogService catalog = start();
     await(catalog.createDatabase("web", false));
     TableStatistics statistics = new TableStatistics(0, Map.of(), 1L);
-    TarnException missing = failure(catalog.setStatistics(EVENTS, statistics));
+    TarnException missing =
+        failure(catalog.setStatistics(new TableSnapshot(EVENTS, List.of()), statistics));
     assertThat(missing.code()).isEqualTo(ErrorCode.TABLE_NOT_FOUND);
 
     await(catalog.createTable(EVENTS, false));
@@ -162,7 +168,8 @@ class CatalogServiceTest {
             FileFormat.CSV,
             "/lake/web/events",
             Map.of());
-    TarnException recreated = failure(catalog.setStatistics(older, statistics));
+    TarnException recreated =
+        failure(catalog.setStatistics(new TableSnapshot(older, List.of()), statistics));
     assertThat(recreated.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
     assertThat(recreated.getMessage())
         .isEqualTo(
