@@ -149,6 +149,18 @@ class AnalyzeTest {
   }
 
   @Test
+  void emptyTableHasZeroRowsAndNoRanges() throws Exception {
+    Path dir = Files.createDirectories(temp.resolve("empty"));
+    ok("CREATE EXTERNAL TABLE empty (a int, b string) STORED AS PARQUET LOCATION '" + dir + "'");
+    assertThat(ok("ANALYZE empty").rows()).containsExactly(List.of(0L));
+    assertThat(ok("SHOW STATS FOR empty").rows())
+        .containsExactly(
+            Arrays.asList("a", null, 0.0, 0.0, null, null, null),
+            Arrays.asList("b", null, 0.0, 0.0, null, null, null),
+            Arrays.asList(null, null, null, null, 0.0, null, null));
+  }
+
+  @Test
   void unknownTableIsNamedWithSuggestions() throws Exception {
     QueryResults analyze = run("ANALYZE sales_parqet");
     assertThat(analyze.error().code()).isEqualTo(ErrorCode.TABLE_NOT_FOUND);
