@@ -3,7 +3,10 @@ package dev.tarn.runtime.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tarn.actors.query.QueryResults;
+import dev.tarn.core.batch.Batch;
+import dev.tarn.core.batch.BatchRows;
 import dev.tarn.core.error.ErrorCode;
+import dev.tarn.core.format.parquet.ParquetBatchWriter;
 import dev.tarn.core.meta.Column;
 import dev.tarn.core.meta.TableMetadata;
 import dev.tarn.core.meta.TableSnapshot;
@@ -158,6 +161,35 @@ class AnalyzeTest {
             Arrays.asList("a", null, 0.0, 0.0, null, null, null),
             Arrays.asList("b", null, 0.0, 0.0, null, null, null),
             Arrays.asList(null, null, null, null, 0.0, null, null));
+  }
+
+  @Test
+  void varbinaryAndRealColumns() throws Exception {
+    Path dir = Files.createDirectories(temp.resolve("bytes"));
+    List<Column> columns =
+        List.of(new Column("blob", SqlType.VARBINARY), new Column("ratio", SqlType.REAL));
+    List<List<Object>> rows =
+        List.of(
+            Arrays.asList(new byte[] {1, 2}, 1.5),
+            Arrays.asList(new byte[] {3}, null),
+            Arrays.asList(null, 0.25),
+            Arrays.asList(new byte[] {1, 2}, 1.5));
+    try (RootAllocator allocator = new RootAllocator();
+        ParquetBatchWriter writer = new ParquetBatchWriter(dir.resolve("b.parquet"), columns);
+        Batch batch = BatchRows.fromRows(columns, rows, allocator)) {
+      writer.write(batch);
+    }
+    ok(
+        "CREATE EXTERNAL TABLE bytes (blob varbinary, ratio real) STORED AS PARQUET LOCATION '"
+            + dir
+            + "'");
+    assertThat(ok("ANALYZE bytes").rows()).containsExactly(List.of(4L));
+    // No readable literal for bytes, so no range; a real prints with a float's digits.
+    assertThat(ok("SHOW STATS FOR bytes").rows())
+        .containsExactly(
+            Arrays.asList("blob", null, 2.0, 0.25, null, null, null),
+            Arrays.asList("ratio", null, 2.0, 0.25, null, "0.25", "1.5"),
+            Arrays.asList(null, null, null, null, 4.0, null, null));
   }
 
   @Test
