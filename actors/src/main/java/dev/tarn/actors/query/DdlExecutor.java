@@ -4,12 +4,16 @@ import dev.tarn.catalog.protocol.CatalogService;
 import dev.tarn.core.error.ErrorCode;
 import dev.tarn.core.error.TarnException;
 import dev.tarn.core.meta.Column;
+import dev.tarn.core.meta.ColumnStatistics;
 import dev.tarn.core.meta.TableMetadata;
+import dev.tarn.core.meta.TableSnapshot;
+import dev.tarn.core.meta.TableStatistics;
 import dev.tarn.core.storage.HivePartitions;
 import dev.tarn.core.storage.LakeStorage;
 import dev.tarn.core.type.SqlType;
 import dev.tarn.planner.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -17,8 +21,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 
 /**
- * Runs the statements that only touch the catalog (DDL, SHOW, USE, MSCK REPAIR) and shapes their
- * answers as Trino does: SHOW statements return rows, the others an update type.
+ * Runs the statements that only touch the catalog (DDL, SHOW, SHOW STATS, USE, MSCK REPAIR) and
+ * shapes their answers as Trino does: SHOW statements return rows, the others an update type.
  */
 final class DdlExecutor {
   private static final Column SCHEMA = new Column("Schema", SqlType.VARCHAR);
@@ -29,6 +33,16 @@ final class DdlExecutor {
           new Column("Type", SqlType.VARCHAR),
           new Column("Extra", SqlType.VARCHAR),
           new Column("Comment", SqlType.VARCHAR));
+
+  private static final List<Column> SHOW_STATS =
+      List.of(
+          new Column("column_name", SqlType.VARCHAR),
+          new Column("data_size", SqlType.DOUBLE),
+          new Column("distinct_values_count", SqlType.DOUBLE),
+          new Column("nulls_fraction", SqlType.DOUBLE),
+          new Column("row_count", SqlType.DOUBLE),
+          new Column("low_value", SqlType.VARCHAR),
+          new Column("high_value", SqlType.VARCHAR));
 
   private final CatalogService catalog;
   private final LakeStorage storage;
@@ -60,9 +74,9 @@ final class DdlExecutor {
           .listTables(s.database())
           .thenApply(names -> rows(TABLE, filter(names, s.likePattern())));
     } else if (statement instanceof Statement.ShowColumns s) {
-      return catalog
-          .getTable(s.table().database(), s.table().table())
-          .thenApply(snapshot -> describe(snapshot.table()));
+      return TableLookup.get(catalog, s.table()).thenApply(snapshot -> describe(snapshot.table()));
+    } else if (statement instanceof Statement.ShowStats s) {
+      return TableLookup.get(catalog, s.table()).thenApply(DdlExecutor::showStats);
     } else if (statement instanceof Statement.Use s) {
       return catalog
           .listDatabases()
@@ -76,8 +90,7 @@ final class DdlExecutor {
                     List.of(), List.of(), "USE", s.database());
               });
     } else if (statement instanceof Statement.MsckRepair s) {
-      return catalog
-          .getTable(s.table().database(), s.table().table())
+      return TableLookup.get(catalog, s.table())
           .thenCompose(
               snapshot -> {
                 var found = HivePartitions.discover(storage, snapshot.table());
@@ -136,6 +149,59 @@ final class DdlExecutor {
       rows.add(List.of(c.name(), c.type().toString(), "partition key", ""));
     }
     return new QueryCoordinator.StatementResult(SHOW_COLUMNS, rows, null, null);
+  }
+
+  /**
+   * Trino's SHOW STATS table: a row per column (data, then partition columns) and a last row with
+   * no column name that holds the row count. NULL wherever nothing is known, which is everything
+   * before ANALYZE. {@code data_size} is the total width of a varchar column's non-NULL values.
+   */
+  private static QueryCoordinator.StatementResult showStats(TableSnapshot snapshot) {
+    TableMetadata table = snapshot.table();
+    TableStatistics statistics = snapshot.statistics();
+    List<Column> columns = new ArrayList<>(table.columns());
+    columns.addAll(table.partitionColumns());
+    List<List<Object>> rows = new ArrayList<>();
+    for (Column c : columns) {
+      ColumnStatistics s =
+          statistics == null ? ColumnStatistics.UNKNOWN : statistics.column(c.name());
+      Double dataSize = null;
+      Double nullsFraction = null;
+      if (statistics != null && s.nullCount() >= 0) {
+        long nonNull = statistics.rowCount() - s.nullCount();
+        if (s.averageWidth() >= 0) {
+          // Widths are whole characters, so their total is a whole number: round away the
+          // error that average times count brings back.
+          dataSize = (double) Math.round(s.averageWidth() * nonNull);
+        }
+        nullsFraction =
+            statistics.rowCount() == 0 ? 0.0 : (double) s.nullCount() / statistics.rowCount();
+      }
+      rows.add(
+          nullable(
+              c.name(),
+              dataSize,
+              s.distinctCount() < 0 ? null : (double) s.distinctCount(),
+              nullsFraction,
+              null,
+              s.min(),
+              s.max()));
+    }
+    rows.add(
+        nullable(
+            null,
+            null,
+            null,
+            null,
+            statistics == null ? null : (double) statistics.rowCount(),
+            null,
+            null));
+    return new QueryCoordinator.StatementResult(SHOW_STATS, rows, null, null);
+  }
+
+  /** A row that may hold NULLs (List.of may not), of a list type Kryo knows. */
+  private static List<Object> nullable(Object... values) {
+    return new ArrayList<>(Arrays.asList(values));
   }
 
   /** Names matching a SQL LIKE pattern (case-insensitive), sorted. */

@@ -8,8 +8,6 @@ import dev.tarn.core.batch.Batch;
 import dev.tarn.core.batch.BatchRows;
 import dev.tarn.core.error.ErrorCode;
 import dev.tarn.core.error.ErrorInfo;
-import dev.tarn.core.error.Suggestions;
-import dev.tarn.core.error.TarnException;
 import dev.tarn.core.meta.Column;
 import dev.tarn.core.meta.TableSnapshot;
 import dev.tarn.core.serde.TarnMessage;
@@ -43,10 +41,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One per query, a child of the {@link QueryManager}: parses the statement, runs DDL against the
- * catalog, or fetches the named tables, plans the query, starts a {@link StageActor} per stage
- * (children first, so each task can be handed its producers' stream references), reads the root
- * stage's output into result pages and serves them to {@link Fetch}es. It stops itself once the
- * result has been fetched or its retention time has passed, and fails the query after the query
+ * catalog (ANALYZE: runs its aggregate query as below, then stores the statistics; see {@code
+ * analyzeTable}), or fetches the named tables, plans the query, starts a {@link StageActor} per
+ * stage (children first, so each task can be handed its producers' stream references), reads the
+ * root stage's output into result pages and serves them to {@link Fetch}es. It stops itself once
+ * the result has been fetched or its retention time has passed, and fails the query after the query
  * timeout.
  *
  * <pre>
@@ -75,6 +74,10 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
       implements Command, NoSerializationVerificationNeeded {}
 
   private record TablesFetched(Map<String, TableSnapshot> tables, Throwable failure)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  private record AnalyzeTableFetched(
+      Statement.Analyze statement, TableSnapshot snapshot, Throwable failure)
       implements Command, NoSerializationVerificationNeeded {}
 
   private record WorkersFound(Receptionist.Listing listing)
@@ -147,6 +150,10 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
   private boolean explainOnly;
   private Statement.Query pendingQuery;
   private List<ActorRef<TaskManager.Command>> workers;
+  // ANALYZE: the aggregate this query runs, its result row, and whether the catalog was asked.
+  private AnalyzeQuery analyzing;
+  private final List<List<Object>> analyzedRows = new ArrayList<>();
+  private boolean storingStatistics;
 
   private record PendingFetch(long token, ActorRef<QueryResults> replyTo) {}
 
@@ -189,6 +196,7 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
         .onMessage(Cancel.class, this::onCancel)
         .onMessage(StatementDone.class, this::onStatementDone)
         .onMessage(TablesFetched.class, this::onTablesFetched)
+        .onMessage(AnalyzeTableFetched.class, this::onAnalyzeTableFetched)
         .onMessage(WorkersFound.class, this::onWorkersFound)
         .onMessage(FromStage.class, this::onStageEvent)
         .onMessage(ResultRows.class, this::onResultRows)
@@ -222,6 +230,8 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
       fetchTables(explain.query());
       explainOnly = !explain.analyze();
       analyze = explain.analyze();
+    } else if (statement instanceof Statement.Analyze analyzeStatement) {
+      analyzeTable(analyzeStatement);
     } else {
       CompletionStage<StatementResult> done =
           new DdlExecutor(context.catalog(), context.storage()).execute(statement);
@@ -233,18 +243,7 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
     Map<String, CompletableFuture<TableSnapshot>> futures = new HashMap<>();
     for (Statement.TableName name : query.tables()) {
       futures.computeIfAbsent(
-          name.qualified(),
-          key ->
-              context
-                  .catalog()
-                  .getTable(name.database(), name.table())
-                  .handle(
-                      (snapshot, failure) ->
-                          failure == null
-                              ? CompletableFuture.completedFuture(snapshot)
-                              : tableNotFound(name, failure))
-                  .thenCompose(stage -> stage)
-                  .toCompletableFuture());
+          name.qualified(), key -> TableLookup.get(context.catalog(), name).toCompletableFuture());
     }
     CompletableFuture<Map<String, TableSnapshot>> all =
         CompletableFuture.allOf(futures.values().toArray(new CompletableFuture<?>[0]))
@@ -258,40 +257,75 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
     getContext().pipeToSelf(all, TablesFetched::new);
   }
 
+  // ---- ANALYZE
+
   /**
-   * A failed table lookup as the user should see it: where the statement names the table, with the
-   * closest existing names of its database (or the closest databases, if that is missing).
+   * ANALYZE runs as this coordinator's own query: fetch the table, plan {@link AnalyzeQuery}'s
+   * aggregate over it as if the user had sent it (so it is distributed, memory-bounded and reports
+   * bad files like any query), keep its one result row instead of paging it, and once every stage
+   * has finished store the statistics in the catalog and answer Trino's update count. A failure
+   * anywhere fails the statement before the catalog is written, so earlier statistics stay.
+   *
+   * <pre>
+   *   Analyze -> TableLookup -> AnalyzeTableFetched -> plan, run (PLANNING, RUNNING)
+   *           -> maybeFinish: catalog.setStatistics -> StatementDone(rows) -> FINISHED
+   * </pre>
    */
-  private CompletionStage<TableSnapshot> tableNotFound(
-      Statement.TableName name, Throwable failure) {
-    ErrorInfo info = ErrorInfo.of(failure);
-    if (info.code() != ErrorCode.TABLE_NOT_FOUND && info.code() != ErrorCode.SCHEMA_NOT_FOUND) {
-      return CompletableFuture.failedFuture(failure);
+  private void analyzeTable(Statement.Analyze statement) {
+    getContext()
+        .pipeToSelf(
+            TableLookup.get(context.catalog(), statement.table()),
+            (snapshot, failure) -> new AnalyzeTableFetched(statement, snapshot, failure));
+  }
+
+  private Behavior<Command> onAnalyzeTableFetched(AnalyzeTableFetched fetched) {
+    if (state != State.PLANNING) {
+      return this;
     }
-    String message = "Table 'tarn." + name.qualified() + "' does not exist";
-    return context
-        .catalog()
-        .listTables(name.database())
-        .thenApply(tables -> Suggestions.withSuggestions(message, name.table(), tables))
-        .exceptionallyCompose(
-            noDatabase ->
-                context
-                    .catalog()
-                    .listDatabases()
-                    .thenApply(
-                        databases ->
-                            Suggestions.withSuggestions(
-                                "Schema 'tarn." + name.database() + "' does not exist",
-                                name.database(),
-                                databases)))
-        .thenCompose(
-            text ->
-                CompletableFuture.failedFuture(
-                    new TarnException(
-                        ErrorCode.TABLE_NOT_FOUND, text, name.line(), name.column())));
+    if (fetched.failure() != null) {
+      fail(ErrorInfo.of(fetched.failure()));
+      return this;
+    }
+    analyzing = AnalyzeQuery.of(fetched.snapshot());
+    try {
+      pendingQuery = (Statement.Query) StatementParser.parse(analyzing.sql(), database);
+    } catch (RuntimeException e) {
+      fail(ErrorInfo.of(e));
+      return this;
+    }
+    return onTablesFetched(
+        new TablesFetched(
+            Map.of(fetched.statement().table().qualified(), fetched.snapshot()), null));
+  }
+
+  /** The aggregate has finished: store what it found, then answer. */
+  private void storeStatistics() {
+    storingStatistics = true;
+    CompletionStage<StatementResult> stored;
+    try {
+      var statistics = analyzing.statistics(analyzedRows, System.currentTimeMillis());
+      stored =
+          context
+              .catalog()
+              .setStatistics(analyzing.snapshot(), statistics)
+              .thenApply(
+                  ignored ->
+                      new StatementResult(
+                          List.of(new Column("rows", dev.tarn.core.type.SqlType.BIGINT)),
+                          List.of(List.<Object>of(statistics.rowCount())),
+                          "ANALYZE",
+                          null));
+    } catch (RuntimeException e) {
+      stored = CompletableFuture.failedFuture(e);
+    }
+    getContext().pipeToSelf(stored, StatementDone::new);
   }
 
   private Behavior<Command> onStatementDone(StatementDone done) {
+    if (state == State.FINISHED || state == State.FAILED) {
+      // Timed out or canceled while the catalog worked: the query's outcome is already told.
+      return this;
+    }
     if (done.failure() != null) {
       fail(ErrorInfo.of(done.failure()));
     } else {
@@ -445,7 +479,9 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
   private Behavior<Command> onResultRows(ResultRows rows) {
     if (state == State.RUNNING) {
       resultRows += rows.rows().size();
-      if (!analyze) {
+      if (analyzing != null) {
+        analyzedRows.addAll(rows.rows());
+      } else if (!analyze) {
         for (List<Object> row : rows.rows()) {
           addRow(row);
         }
@@ -480,6 +516,12 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
 
   private void maybeFinish() {
     if (state == State.RUNNING && resultEnded && stagesFinished == plan.stages().size()) {
+      if (analyzing != null) {
+        if (!storingStatistics) {
+          storeStatistics();
+        }
+        return;
+      }
       if (analyze) {
         addRow(List.of(analyzedPlan()));
       }

@@ -4,9 +4,11 @@ import dev.tarn.core.error.ErrorCode;
 import dev.tarn.core.meta.Partition;
 import dev.tarn.core.meta.TableMetadata;
 import dev.tarn.core.meta.TableSnapshot;
+import dev.tarn.core.meta.TableStatistics;
 import dev.tarn.core.serde.TarnMessage;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,18 +27,26 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
  * One table of the catalog, as a sharded event-sourced entity whose id is {@code db.table}: its
- * {@link TableMetadata} and its partitions.
+ * {@link TableMetadata}, its partitions and the statistics {@code ANALYZE} stored.
  *
  * <pre>
  *            TableCreated
- *   Empty ----------------> Active ---+ PartitionsAdded, PartitionsDropped
+ *   Empty ----------------> Active ---+ PartitionsAdded, PartitionsDropped, StatisticsSet
  *     ^                       |  ^----+
  *     +----- TableDropped ----+
  * </pre>
  *
- * <p>A dropped table returns to {@link Empty} so that its name can be used again. Adding partitions
- * is idempotent: a partition whose values the table already has is ignored (its location is not
- * changed), and the reply counts only the new ones, so crawlers may send what they found every run.
+ * <p>A dropped table returns to {@link Empty} so that its name can be used again, and its
+ * statistics go with it. Adding partitions is idempotent: a partition whose values the table
+ * already has is ignored (its location is not changed), and the reply counts only the new ones, so
+ * crawlers may send what they found every run.
+ *
+ * <p>Statistics describe the files the table had when it was analyzed. Adding or dropping a
+ * partition changes the row count, the NULL counts and possibly min and max by an unknown amount,
+ * so those events forget the statistics: a planner without statistics falls back to file sizes and
+ * footers, which is safer than trusting figures that may be off by a whole partition (a side
+ * believed small would be broadcast). A crawler run that finds nothing new persists no event and
+ * keeps them. The schema cannot change without dropping and creating the table again.
  */
 public final class TableEntity
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -80,6 +90,21 @@ public final class TableEntity
     }
   }
 
+  /**
+   * Stores the statistics ANALYZE computed, replacing any before; replies true. Refused when the
+   * table is no longer what ANALYZE read ({@code analyzed}: its metadata and partitions; its
+   * statistics are ignored): created again with another schema, or partitions added or dropped
+   * while ANALYZE ran. The figures would describe other columns or other files.
+   */
+  public record SetStatistics(
+      TableSnapshot analyzed, TableStatistics statistics, ActorRef<CatalogReply<Boolean>> replyTo)
+      implements Command {
+    public SetStatistics {
+      Objects.requireNonNull(analyzed, "analyzed");
+      Objects.requireNonNull(statistics, "statistics");
+    }
+  }
+
   /** Events, in the past tense. */
   public sealed interface Event extends CatalogEvent {}
 
@@ -112,6 +137,13 @@ public final class TableEntity
     }
   }
 
+  /** ANALYZE's figures, replacing any earlier ones. */
+  public record StatisticsSet(TableStatistics statistics) implements Event {
+    public StatisticsSet {
+      Objects.requireNonNull(statistics, "statistics");
+    }
+  }
+
   /** One class per lifecycle phase. */
   public sealed interface State extends CatalogState {}
 
@@ -122,41 +154,55 @@ public final class TableEntity
    * Exists.
    *
    * @param partitions by partition values, in the order they were added
+   * @param statistics what ANALYZE stored, or null when never analyzed (or forgotten since)
    */
-  public record Active(TableMetadata table, Map<List<String>, Partition> partitions)
+  public record Active(
+      TableMetadata table, Map<List<String>, Partition> partitions, TableStatistics statistics)
       implements State {
     public Active {
       Objects.requireNonNull(table, "table");
       partitions = Collections.unmodifiableMap(new LinkedHashMap<>(partitions));
     }
 
-    /** The state holding these partitions, in this order. */
+    /** The state holding these partitions, in this order, without statistics. */
     public static Active of(TableMetadata table, List<Partition> partitions) {
+      return of(table, partitions, null);
+    }
+
+    /** The state holding these partitions, in this order, and these statistics (may be null). */
+    public static Active of(
+        TableMetadata table, List<Partition> partitions, TableStatistics statistics) {
       Map<List<String>, Partition> byValues = new LinkedHashMap<>();
       for (Partition p : partitions) {
         byValues.put(p.values(), p);
       }
-      return new Active(table, byValues);
+      return new Active(table, byValues, statistics);
     }
 
+    /** With the partitions added; statistics are forgotten (see the class comment). */
     Active plus(List<Partition> added) {
       Map<List<String>, Partition> next = new LinkedHashMap<>(partitions);
       for (Partition p : added) {
         next.putIfAbsent(p.values(), p);
       }
-      return new Active(table, next);
+      return new Active(table, next, null);
     }
 
+    /** Without the partitions dropped; statistics are forgotten (see the class comment). */
     Active minus(List<List<String>> dropped) {
       Map<List<String>, Partition> next = new LinkedHashMap<>(partitions);
       for (List<String> values : dropped) {
         next.remove(values);
       }
-      return new Active(table, next);
+      return new Active(table, next, null);
+    }
+
+    Active withStatistics(TableStatistics next) {
+      return new Active(table, partitions, next);
     }
 
     TableSnapshot snapshot() {
-      return new TableSnapshot(table, new ArrayList<>(partitions.values()));
+      return new TableSnapshot(table, new ArrayList<>(partitions.values()), statistics);
     }
   }
 
@@ -206,7 +252,8 @@ public final class TableEntity
         .onCommand(Drop.class, this::dropWhenEmpty)
         .onCommand(Get.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
         .onCommand(AddPartitions.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
-        .onCommand(DropPartitions.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()));
+        .onCommand(DropPartitions.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()))
+        .onCommand(SetStatistics.class, (state, cmd) -> Effect().reply(cmd.replyTo(), notFound()));
     builder
         .forStateType(Active.class)
         .onCommand(Create.class, this::createWhenActive)
@@ -215,7 +262,8 @@ public final class TableEntity
             Get.class,
             (state, cmd) -> Effect().reply(cmd.replyTo(), CatalogReply.ok(state.snapshot())))
         .onCommand(AddPartitions.class, this::addPartitions)
-        .onCommand(DropPartitions.class, this::dropPartitions);
+        .onCommand(DropPartitions.class, this::dropPartitions)
+        .onCommand(SetStatistics.class, this::setStatistics);
     return builder.build();
   }
 
@@ -297,6 +345,37 @@ public final class TableEntity
         .thenReply(cmd.replyTo(), next -> CatalogReply.ok(dropped));
   }
 
+  private ReplyEffect<Event, State> setStatistics(Active state, SetStatistics cmd) {
+    if (!state.table().equals(cmd.analyzed().table())) {
+      return Effect()
+          .reply(
+              cmd.replyTo(),
+              CatalogReply.failed(
+                  ErrorCode.INVALID_ARGUMENT,
+                  "table "
+                      + qualifiedName
+                      + " was dropped and created again while it was analyzed; run ANALYZE"
+                      + " again"));
+    }
+    Set<List<String>> analyzedPartitions = new HashSet<>();
+    for (Partition p : cmd.analyzed().partitions()) {
+      analyzedPartitions.add(p.values());
+    }
+    if (!analyzedPartitions.equals(state.partitions().keySet())) {
+      return Effect()
+          .reply(
+              cmd.replyTo(),
+              CatalogReply.failed(
+                  ErrorCode.INVALID_ARGUMENT,
+                  "partitions of table "
+                      + qualifiedName
+                      + " were added or dropped while it was analyzed; run ANALYZE again"));
+    }
+    return Effect()
+        .persist(new StatisticsSet(cmd.statistics()))
+        .thenReply(cmd.replyTo(), next -> CatalogReply.ok(true));
+  }
+
   private CatalogReply<Integer> wrongArity(List<String> values, int expected, String verb) {
     String message =
         expected == 0
@@ -336,7 +415,8 @@ public final class TableEntity
         .forStateType(Active.class)
         .onEvent(TableDropped.class, (state, event) -> new Empty())
         .onEvent(PartitionsAdded.class, (state, event) -> state.plus(event.partitions()))
-        .onEvent(PartitionsDropped.class, (state, event) -> state.minus(event.values()));
+        .onEvent(PartitionsDropped.class, (state, event) -> state.minus(event.values()))
+        .onEvent(StatisticsSet.class, (state, event) -> state.withStatistics(event.statistics()));
     return builder.build();
   }
 

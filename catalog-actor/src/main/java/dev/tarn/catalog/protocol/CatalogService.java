@@ -11,6 +11,7 @@ import dev.tarn.core.error.TarnException;
 import dev.tarn.core.meta.Partition;
 import dev.tarn.core.meta.TableMetadata;
 import dev.tarn.core.meta.TableSnapshot;
+import dev.tarn.core.meta.TableStatistics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -241,6 +242,25 @@ public final class CatalogService {
     return settle(
         this.<Integer>askTable(
             database, name, replyTo -> new TableEntity.DropPartitions(values, replyTo), what),
+        what);
+  }
+
+  /**
+   * Stores the statistics ANALYZE computed from the table as {@code analyzed} (its metadata and
+   * partitions), replacing earlier ones. Fails with TABLE_NOT_FOUND when the table is gone, and
+   * with INVALID_ARGUMENT when it was created again or its partitions changed meanwhile.
+   */
+  public CompletionStage<Boolean> setStatistics(
+      TableSnapshot analyzed, TableStatistics statistics) {
+    Objects.requireNonNull(analyzed, "analyzed");
+    Objects.requireNonNull(statistics, "statistics");
+    String what = "store statistics of table " + analyzed.table().qualifiedName();
+    return settle(
+        this.<Boolean>askTable(
+            analyzed.table().database(),
+            analyzed.table().name(),
+            replyTo -> new TableEntity.SetStatistics(analyzed, statistics, replyTo),
+            what),
         what);
   }
 

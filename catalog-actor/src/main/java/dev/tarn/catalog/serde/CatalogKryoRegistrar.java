@@ -29,6 +29,7 @@ public final class CatalogKryoRegistrar implements KryoRegistrar {
     register.accept(TableEntity.Get.class);
     register.accept(TableEntity.AddPartitions.class);
     register.accept(TableEntity.DropPartitions.class);
+    register.accept(TableEntity.SetStatistics.class);
 
     register.accept(DirectoryEntity.Register.class);
     register.accept(DirectoryEntity.Unregister.class);

@@ -9,9 +9,11 @@ import dev.tarn.catalog.entity.DatabaseEntity;
 import dev.tarn.catalog.entity.DirectoryEntity;
 import dev.tarn.catalog.entity.TableEntity;
 import dev.tarn.core.meta.Column;
+import dev.tarn.core.meta.ColumnStatistics;
 import dev.tarn.core.meta.FileFormat;
 import dev.tarn.core.meta.Partition;
 import dev.tarn.core.meta.TableMetadata;
+import dev.tarn.core.meta.TableStatistics;
 import dev.tarn.core.type.SqlType;
 import java.io.IOException;
 import java.io.NotSerializableException;
@@ -54,6 +56,7 @@ public final class CatalogSerializer extends SerializerWithStringManifest {
   private static final String TABLE_DROPPED = "TableDropped.v1";
   private static final String PARTITIONS_ADDED = "PartitionsAdded.v1";
   private static final String PARTITIONS_DROPPED = "PartitionsDropped.v1";
+  private static final String STATISTICS_SET = "StatisticsSet.v1";
   private static final String DATABASE_REGISTERED = "DatabaseRegistered.v1";
   private static final String DATABASE_UNREGISTERED = "DatabaseUnregistered.v1";
   private static final String DATABASE_EMPTY = "DatabaseEmpty.v1";
@@ -88,6 +91,8 @@ public final class CatalogSerializer extends SerializerWithStringManifest {
       return PARTITIONS_ADDED;
     } else if (o instanceof TableEntity.PartitionsDropped) {
       return PARTITIONS_DROPPED;
+    } else if (o instanceof TableEntity.StatisticsSet) {
+      return STATISTICS_SET;
     } else if (o instanceof DirectoryEntity.DatabaseRegistered) {
       return DATABASE_REGISTERED;
     } else if (o instanceof DirectoryEntity.DatabaseUnregistered) {
@@ -128,6 +133,8 @@ public final class CatalogSerializer extends SerializerWithStringManifest {
       for (List<String> v : e.values()) {
         values.add(writeStrings(v));
       }
+    } else if (o instanceof TableEntity.StatisticsSet e) {
+      node.set("statistics", writeStatistics(e.statistics()));
     } else if (o instanceof DirectoryEntity.DatabaseRegistered e) {
       node.put("database", e.database());
     } else if (o instanceof DirectoryEntity.DatabaseUnregistered e) {
@@ -139,6 +146,11 @@ public final class CatalogSerializer extends SerializerWithStringManifest {
     } else if (o instanceof TableEntity.Active s) {
       node.set("table", writeTable(s.table()));
       node.set("partitions", writePartitions(s.partitions().values()));
+      // Added to TableActive.v1 without a new version: older readers ignore the field, and a
+      // snapshot written before it existed reads as a table never analyzed.
+      if (s.statistics() != null) {
+        node.set("statistics", writeStatistics(s.statistics()));
+      }
     } else if (o instanceof DirectoryEntity.Listing s) {
       node.set("databases", writeStrings(new TreeSet<>(s.databases())));
     } else {
@@ -178,6 +190,8 @@ public final class CatalogSerializer extends SerializerWithStringManifest {
           }
           return new TableEntity.PartitionsDropped(values);
         }
+      case STATISTICS_SET:
+        return new TableEntity.StatisticsSet(f.statistics(f.field(f.root, "statistics")));
       case DATABASE_REGISTERED:
         return new DirectoryEntity.DatabaseRegistered(f.text(f.root, "database"));
       case DATABASE_UNREGISTERED:
@@ -190,8 +204,13 @@ public final class CatalogSerializer extends SerializerWithStringManifest {
       case TABLE_EMPTY:
         return new TableEntity.Empty();
       case TABLE_ACTIVE:
-        return TableEntity.Active.of(
-            f.table(f.field(f.root, "table")), f.partitions(f.field(f.root, "partitions")));
+        {
+          JsonNode statistics = f.root.get("statistics");
+          return TableEntity.Active.of(
+              f.table(f.field(f.root, "table")),
+              f.partitions(f.field(f.root, "partitions")),
+              statistics == null || statistics.isNull() ? null : f.statistics(statistics));
+        }
       case DIRECTORY_LISTING:
         return new DirectoryEntity.Listing(
             new HashSet<>(f.strings(f.field(f.root, "databases"), "databases")));
@@ -252,6 +271,31 @@ public final class CatalogSerializer extends SerializerWithStringManifest {
       node.put("location", p.location());
     }
     return array;
+  }
+
+  /**
+   * {@code {rowCount, analyzedAtMillis, columns: {name: {distinctCount, nullCount, min, max,
+   * averageWidth}}}}; columns sorted by name, an unknown min or max left out.
+   */
+  private static ObjectNode writeStatistics(TableStatistics statistics) {
+    ObjectNode node = NODES.objectNode();
+    node.put("rowCount", statistics.rowCount());
+    node.put("analyzedAtMillis", statistics.analyzedAtMillis());
+    ObjectNode columns = node.putObject("columns");
+    for (Map.Entry<String, ColumnStatistics> e : new TreeMap<>(statistics.columns()).entrySet()) {
+      ColumnStatistics c = e.getValue();
+      ObjectNode column = columns.putObject(e.getKey());
+      column.put("distinctCount", c.distinctCount());
+      column.put("nullCount", c.nullCount());
+      if (c.min() != null) {
+        column.put("min", c.min());
+      }
+      if (c.max() != null) {
+        column.put("max", c.max());
+      }
+      column.put("averageWidth", c.averageWidth());
+    }
+    return node;
   }
 
   private static ArrayNode writeStrings(Iterable<String> strings) {
@@ -358,6 +402,45 @@ public final class CatalogSerializer extends SerializerWithStringManifest {
         out.add(new Partition(strings(field(p, "values"), "values"), text(p, "location")));
       }
       return out;
+    }
+
+    TableStatistics statistics(JsonNode node) {
+      Map<String, ColumnStatistics> columns = new LinkedHashMap<>();
+      JsonNode byName = field(node, "columns");
+      if (!byName.isObject()) {
+        throw bad("field 'columns' of the statistics is not a map");
+      }
+      for (Map.Entry<String, JsonNode> e : byName.properties()) {
+        JsonNode c = e.getValue();
+        columns.put(
+            e.getKey(),
+            new ColumnStatistics(
+                number(c, "distinctCount").longValue(),
+                number(c, "nullCount").longValue(),
+                optionalText(c, "min"),
+                optionalText(c, "max"),
+                number(c, "averageWidth").doubleValue()));
+      }
+      long rowCount = number(node, "rowCount").longValue();
+      long analyzedAtMillis = number(node, "analyzedAtMillis").longValue();
+      try {
+        return new TableStatistics(rowCount, columns, analyzedAtMillis);
+      } catch (IllegalArgumentException e) {
+        throw bad("statistics are invalid: " + e.getMessage());
+      }
+    }
+
+    JsonNode number(JsonNode node, String name) {
+      JsonNode value = field(node, name);
+      if (!value.isNumber()) {
+        throw bad("field '" + name + "' is not a number");
+      }
+      return value;
+    }
+
+    String optionalText(JsonNode node, String name) {
+      JsonNode value = node.get(name);
+      return value == null || value.isNull() ? null : text(node, name);
     }
 
     IllegalArgumentException bad(String what) {

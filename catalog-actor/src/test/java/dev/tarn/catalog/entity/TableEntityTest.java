@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.typesafe.config.ConfigFactory;
 import dev.tarn.core.error.ErrorCode;
 import dev.tarn.core.meta.Column;
+import dev.tarn.core.meta.ColumnStatistics;
 import dev.tarn.core.meta.FileFormat;
 import dev.tarn.core.meta.Partition;
 import dev.tarn.core.meta.TableMetadata;
 import dev.tarn.core.meta.TableSnapshot;
+import dev.tarn.core.meta.TableStatistics;
 import dev.tarn.core.type.SqlType;
 import java.util.List;
 import java.util.Map;
@@ -205,6 +207,129 @@ class TableEntityTest {
     kit.<CatalogReply<Boolean>>runCommand(r -> new TableEntity.Create(ORDERS, false, r));
     var got = kit.<CatalogReply<TableSnapshot>>runCommand(TableEntity.Get::new);
     assertThat(got.reply().value()).isEqualTo(new TableSnapshot(ORDERS, List.of()));
+  }
+
+  private static final TableStatistics ORDERS_STATISTICS =
+      new TableStatistics(
+          500,
+          Map.of(
+              "id", new ColumnStatistics(498, 0, "1", "500", -1),
+              "amount", new ColumnStatistics(350, 20, "0.50", "999.99", -1),
+              "region", new ColumnStatistics(2, 0, "eu", "us", 2.0)),
+          1_700_000_000_000L);
+
+  /** The table as ANALYZE read it: these partitions, given as {@code year/region}. */
+  private static TableSnapshot analyzed(TableMetadata table, String... partitions) {
+    List<Partition> read = new java.util.ArrayList<>();
+    for (String p : partitions) {
+      String[] values = p.split("/", -1);
+      read.add(partition(values[0], values[1]));
+    }
+    return new TableSnapshot(table, read);
+  }
+
+  @Test
+  void statisticsAreStoredRecoveredAndForgottenWhenPartitionsChange() {
+    var kit = entity("sales.orders");
+    kit.<CatalogReply<Boolean>>runCommand(r -> new TableEntity.Create(ORDERS, false, r));
+    kit.<CatalogReply<Integer>>runCommand(
+        r -> new TableEntity.AddPartitions(List.of(partition("2023", "eu")), r));
+    var set =
+        kit.<CatalogReply<Boolean>>runCommand(
+            r -> new TableEntity.SetStatistics(analyzed(ORDERS, "2023/eu"), ORDERS_STATISTICS, r));
+    assertThat(set.reply()).isEqualTo(CatalogReply.ok(true));
+    assertThat(set.event()).isEqualTo(new TableEntity.StatisticsSet(ORDERS_STATISTICS));
+    var got = kit.<CatalogReply<TableSnapshot>>runCommand(TableEntity.Get::new);
+    assertThat(got.reply().value())
+        .isEqualTo(new TableSnapshot(ORDERS, List.of(partition("2023", "eu")), ORDERS_STATISTICS));
+
+    // Three events, a snapshot every two: recovery reads the snapshot, then StatisticsSet.
+    assertThat(kit.restart().state())
+        .isEqualTo(
+            TableEntity.Active.of(ORDERS, List.of(partition("2023", "eu")), ORDERS_STATISTICS));
+    var again =
+        kit.<CatalogReply<Boolean>>runCommand(
+            r -> new TableEntity.SetStatistics(analyzed(ORDERS, "2023/eu"), ORDERS_STATISTICS, r));
+    assertThat(again.reply()).isEqualTo(CatalogReply.ok(true));
+    // Four events: now the snapshot itself carries the statistics.
+    assertThat(kit.restart().state())
+        .isEqualTo(
+            TableEntity.Active.of(ORDERS, List.of(partition("2023", "eu")), ORDERS_STATISTICS));
+
+    // A partition already known changes nothing and keeps them; a new one forgets them.
+    kit.<CatalogReply<Integer>>runCommand(
+        r -> new TableEntity.AddPartitions(List.of(partition("2023", "eu")), r));
+    assertThat(
+            kit.<CatalogReply<TableSnapshot>>runCommand(TableEntity.Get::new)
+                .reply()
+                .value()
+                .statistics())
+        .isEqualTo(ORDERS_STATISTICS);
+    kit.<CatalogReply<Integer>>runCommand(
+        r -> new TableEntity.AddPartitions(List.of(partition("2023", "us")), r));
+    assertThat(
+            kit.<CatalogReply<TableSnapshot>>runCommand(TableEntity.Get::new)
+                .reply()
+                .value()
+                .statistics())
+        .isNull();
+
+    kit.<CatalogReply<Boolean>>runCommand(
+        r ->
+            new TableEntity.SetStatistics(
+                analyzed(ORDERS, "2023/eu", "2023/us"), ORDERS_STATISTICS, r));
+    kit.<CatalogReply<Integer>>runCommand(
+        r -> new TableEntity.DropPartitions(List.of(List.of("2023", "us")), r));
+    assertThat(kit.restart().state())
+        .isEqualTo(TableEntity.Active.of(ORDERS, List.of(partition("2023", "eu"))));
+  }
+
+  @Test
+  void statisticsGoWithTheTableAndAreRefusedForOtherMetadata() {
+    var kit = entity("sales.orders");
+    var missing =
+        kit.<CatalogReply<Boolean>>runCommand(
+            r -> new TableEntity.SetStatistics(analyzed(ORDERS, "2023/eu"), ORDERS_STATISTICS, r));
+    assertThat(missing.reply().error().code()).isEqualTo(ErrorCode.TABLE_NOT_FOUND);
+
+    kit.<CatalogReply<Boolean>>runCommand(r -> new TableEntity.Create(ORDERS, false, r));
+    kit.<CatalogReply<Boolean>>runCommand(
+        r -> new TableEntity.SetStatistics(analyzed(ORDERS), ORDERS_STATISTICS, r));
+    kit.<CatalogReply<Boolean>>runCommand(r -> new TableEntity.Drop(false, r));
+    kit.<CatalogReply<Boolean>>runCommand(r -> new TableEntity.Create(ORDERS, false, r));
+    var got = kit.<CatalogReply<TableSnapshot>>runCommand(TableEntity.Get::new);
+    assertThat(got.reply().value().statistics()).isNull();
+
+    TableMetadata otherSchema =
+        new TableMetadata(
+            "sales",
+            "orders",
+            List.of(new Column("id", SqlType.VARCHAR)),
+            List.of(),
+            FileFormat.CSV,
+            "/lake/sales/orders",
+            Map.of());
+    var refused =
+        kit.<CatalogReply<Boolean>>runCommand(
+            r -> new TableEntity.SetStatistics(analyzed(otherSchema), ORDERS_STATISTICS, r));
+    assertThat(refused.reply().error().code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+    assertThat(refused.reply().error().message())
+        .isEqualTo(
+            "table sales.orders was dropped and created again while it was analyzed;"
+                + " run ANALYZE again");
+    assertThat(refused.hasNoEvents()).isTrue();
+
+    // Partitions added while ANALYZE ran: its figures miss them.
+    kit.<CatalogReply<Integer>>runCommand(
+        r -> new TableEntity.AddPartitions(List.of(partition("2024", "eu")), r));
+    var stale =
+        kit.<CatalogReply<Boolean>>runCommand(
+            r -> new TableEntity.SetStatistics(analyzed(ORDERS), ORDERS_STATISTICS, r));
+    assertThat(stale.reply().error().message())
+        .isEqualTo(
+            "partitions of table sales.orders were added or dropped while it was analyzed;"
+                + " run ANALYZE again");
+    assertThat(stale.hasNoEvents()).isTrue();
   }
 
   @Test

@@ -11,10 +11,12 @@ import dev.tarn.catalog.entity.DatabaseEntity;
 import dev.tarn.core.error.ErrorCode;
 import dev.tarn.core.error.TarnException;
 import dev.tarn.core.meta.Column;
+import dev.tarn.core.meta.ColumnStatistics;
 import dev.tarn.core.meta.FileFormat;
 import dev.tarn.core.meta.Partition;
 import dev.tarn.core.meta.TableMetadata;
 import dev.tarn.core.meta.TableSnapshot;
+import dev.tarn.core.meta.TableStatistics;
 import dev.tarn.core.type.SqlType;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -116,7 +118,19 @@ class CatalogServiceTest {
         .isEqualTo(1);
     assertThat(await(catalog.addPartitions("web", "events", List.of(day("2024-01-04")))))
         .isEqualTo(1);
+    // Statistics stored last, over RocksDB, through a snapshot (every 3 events) and the events
+    // after it.
+    TableStatistics statistics =
+        new TableStatistics(
+            1234,
+            Map.of(
+                "user_id", new ColumnStatistics(1000, 0, "1", "4567", -1),
+                "url", new ColumnStatistics(87, 12, "/a", "/zz", 14.5),
+                "dt", new ColumnStatistics(2, 0, "2024-01-01", "2024-01-04", -1)),
+            1_700_000_000_000L);
+    assertThat(await(catalog.setStatistics(before(EVENTS, catalog), statistics))).isTrue();
     TableSnapshot before = await(catalog.getTable("web", "events"));
+    assertThat(before.statistics()).isEqualTo(statistics);
 
     testKit.shutdownTestKit();
     catalog = start();
@@ -127,6 +141,41 @@ class CatalogServiceTest {
     assertThat(after).isEqualTo(before);
     assertThat(after.partitions())
         .containsExactly(day("2024-01-01"), day("2024-01-03"), day("2024-01-04"));
+    assertThat(after.statistics()).isEqualTo(statistics);
+  }
+
+  private static TableSnapshot before(TableMetadata table, CatalogService catalog)
+      throws Exception {
+    return await(catalog.getTable(table.database(), table.name()));
+  }
+
+  @Test
+  void statisticsOfAMissingOrRecreatedTableAreRefused() throws Exception {
+    CatalogService catalog = start();
+    await(catalog.createDatabase("web", false));
+    TableStatistics statistics = new TableStatistics(0, Map.of(), 1L);
+    TarnException missing =
+        failure(catalog.setStatistics(new TableSnapshot(EVENTS, List.of()), statistics));
+    assertThat(missing.code()).isEqualTo(ErrorCode.TABLE_NOT_FOUND);
+
+    await(catalog.createTable(EVENTS, false));
+    TableMetadata older =
+        new TableMetadata(
+            "web",
+            "events",
+            List.of(new Column("user_id", SqlType.INTEGER)),
+            List.of(),
+            FileFormat.CSV,
+            "/lake/web/events",
+            Map.of());
+    TarnException recreated =
+        failure(catalog.setStatistics(new TableSnapshot(older, List.of()), statistics));
+    assertThat(recreated.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+    assertThat(recreated.getMessage())
+        .isEqualTo(
+            "table web.events was dropped and created again while it was analyzed;"
+                + " run ANALYZE again");
+    assertThat(await(catalog.getTable("web", "events")).statistics()).isNull();
   }
 
   @Test

@@ -8,9 +8,11 @@ import dev.tarn.catalog.entity.DatabaseEntity;
 import dev.tarn.catalog.entity.DirectoryEntity;
 import dev.tarn.catalog.entity.TableEntity;
 import dev.tarn.core.meta.Column;
+import dev.tarn.core.meta.ColumnStatistics;
 import dev.tarn.core.meta.FileFormat;
 import dev.tarn.core.meta.Partition;
 import dev.tarn.core.meta.TableMetadata;
+import dev.tarn.core.meta.TableStatistics;
 import dev.tarn.core.type.SqlType;
 import java.io.NotSerializableException;
 import java.util.LinkedHashMap;
@@ -41,6 +43,15 @@ class CatalogSerializerTest {
           "file:/lake/orders",
           Map.of("a", "1", "b", "2"));
 
+  private static final TableStatistics STATISTICS =
+      new TableStatistics(
+          10,
+          Map.of(
+              "id", new ColumnStatistics(10, 0, "1", "10", -1),
+              "amount", new ColumnStatistics(-1, 2, null, null, -1),
+              "day", new ColumnStatistics(1, 0, "2024-01-01", "2024-01-01", -1)),
+          1_700_000_000_000L);
+
   @BeforeAll
   static void start() {
     testKit = ActorTestKit.create();
@@ -65,12 +76,14 @@ class CatalogSerializerTest {
             new TableEntity.TableDropped("sales.orders"),
             new TableEntity.PartitionsAdded(List.of(partition)),
             new TableEntity.PartitionsDropped(List.of(List.of("2024-01-01"))),
+            new TableEntity.StatisticsSet(STATISTICS),
             new DirectoryEntity.DatabaseRegistered("sales"),
             new DirectoryEntity.DatabaseUnregistered("sales"),
             new DatabaseEntity.Empty(),
             new DatabaseEntity.Active(Set.of("orders", "items")),
             new TableEntity.Empty(),
             TableEntity.Active.of(TABLE, List.of(partition)),
+            TableEntity.Active.of(TABLE, List.of(partition), STATISTICS),
             new DirectoryEntity.Listing(Set.of("default", "sales")));
     for (Object record : records) {
       Serializer serializer = serialization.findSerializerFor(record);
@@ -105,6 +118,25 @@ class CatalogSerializerTest {
 
     Object event = new CatalogSerializer(null).fromBinary(bytes, "TableCreated.v1");
     assertThat(event).isEqualTo(new TableEntity.TableCreated(TABLE));
+  }
+
+  @Test
+  void aTableActiveWrittenBeforeStatisticsExistedReadsAsNeverAnalyzed() throws Exception {
+    CatalogSerializer serializer = new CatalogSerializer(null);
+    byte[] withStatistics =
+        serializer.toBinary(TableEntity.Active.of(TABLE, List.of(), STATISTICS));
+    var tree =
+        (com.fasterxml.jackson.databind.node.ObjectNode) new CBORMapper().readTree(withStatistics);
+    tree.remove("statistics");
+    Object old = serializer.fromBinary(new CBORMapper().writeValueAsBytes(tree), "TableActive.v1");
+    assertThat(old).isEqualTo(TableEntity.Active.of(TABLE, List.of()));
+
+    byte[] badCount =
+        new CBORMapper()
+            .writeValueAsBytes(
+                Map.of("statistics", Map.of("rowCount", "many", "columns", Map.of())));
+    assertThatThrownBy(() -> serializer.fromBinary(badCount, "StatisticsSet.v1"))
+        .hasMessage("catalog record StatisticsSet.v1: field 'rowCount' is not a number");
   }
 
   @Test

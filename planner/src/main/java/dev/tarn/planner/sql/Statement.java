@@ -21,7 +21,9 @@ public sealed interface Statement extends TarnMessage
         Statement.ShowTables,
         Statement.ShowColumns,
         Statement.Use,
-        Statement.MsckRepair {
+        Statement.MsckRepair,
+        Statement.Analyze,
+        Statement.ShowStats {
 
   /** A database-qualified table name, with the position where the statement names it. */
   record TableName(String database, String table, int line, int column) implements TarnMessage {
@@ -69,4 +71,21 @@ public sealed interface Statement extends TarnMessage
 
   /** {@code MSCK REPAIR TABLE t}: registers Hive-style key=value folders as partitions. */
   record MsckRepair(TableName table) implements Statement {}
+
+  /**
+   * {@code ANALYZE t}: computes the table's row count and column statistics over all its files and
+   * stores them in the catalog.
+   */
+  record Analyze(TableName table) implements Statement {
+    public Analyze {
+      Objects.requireNonNull(table, "table");
+    }
+  }
+
+  /** {@code SHOW STATS FOR t}: the statistics ANALYZE stored, NULL where unknown. */
+  record ShowStats(TableName table) implements Statement {
+    public ShowStats {
+      Objects.requireNonNull(table, "table");
+    }
+  }
 }

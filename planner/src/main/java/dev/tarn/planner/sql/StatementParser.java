@@ -28,7 +28,7 @@ public final class StatementParser {
   private static final String SUPPORTED =
       "SELECT, WITH, VALUES, EXPLAIN, CREATE DATABASE|SCHEMA, DROP DATABASE|SCHEMA, "
           + "CREATE [EXTERNAL] TABLE, DROP TABLE, SHOW DATABASES|SCHEMAS|TABLES|COLUMNS, "
-          + "DESCRIBE, USE, MSCK REPAIR TABLE";
+          + "SHOW STATS FOR, DESCRIBE, USE, MSCK REPAIR TABLE, ANALYZE";
 
   private final String sql;
   private final String currentDatabase;
@@ -88,6 +88,19 @@ public final class StatementParser {
       expect("REPAIR");
       expect("TABLE");
       statement = new Statement.MsckRepair(tableName());
+    } else if (first.isWord("ANALYZE")) {
+      next();
+      statement = new Statement.Analyze(tableName());
+      // Trino's ANALYZE t WITH (partitions = ...) limits the work to some partitions; Tarn
+      // always analyzes the whole table, so the clause is refused rather than ignored.
+      Token with = peek();
+      if (with.isWord("WITH")) {
+        throw new TarnException(
+            ErrorCode.NOT_SUPPORTED,
+            "ANALYZE ... WITH (...) is not supported; ANALYZE reads every partition",
+            with.line(),
+            with.column());
+      }
     } else {
       throw error(
           first,
@@ -393,9 +406,23 @@ public final class StatementParser {
       }
       return new Statement.ShowColumns(tableName());
     }
+    if (accept("STATS")) {
+      expect("FOR");
+      if (peek().isSymbol('(')) {
+        // Trino also accepts SHOW STATS FOR (SELECT ...): estimates of a query, which need the
+        // planner's cost model; only stored table statistics are shown here.
+        throw new TarnException(
+            ErrorCode.NOT_SUPPORTED,
+            "SHOW STATS FOR (query) is not supported; name a table",
+            peek().line(),
+            peek().column());
+      }
+      return new Statement.ShowStats(tableName());
+    }
     throw error(
         peek(),
-        "Expected DATABASES, SCHEMAS, TABLES or COLUMNS after SHOW, found " + peek().describe());
+        "Expected DATABASES, SCHEMAS, TABLES, COLUMNS or STATS after SHOW, found "
+            + peek().describe());
   }
 
   private String likePattern() {

@@ -179,6 +179,37 @@ class StatementParserTest {
   }
 
   @Test
+  void analyzeAndShowStats() {
+    assertThat(parse("ANALYZE orders"))
+        .isEqualTo(new Statement.Analyze(new Statement.TableName("default", "orders", 1, 9)));
+    assertThat(parse("analyze tarn.Sales.\"Orders\";"))
+        .isEqualTo(new Statement.Analyze(new Statement.TableName("sales", "Orders", 1, 9)));
+    assertThat(parse("SHOW STATS FOR sales.orders"))
+        .isEqualTo(new Statement.ShowStats(new Statement.TableName("sales", "orders", 1, 16)));
+    assertThat(parse("show stats for\n  orders"))
+        .isEqualTo(new Statement.ShowStats(new Statement.TableName("default", "orders", 2, 3)));
+
+    assertError(() -> parse("ANALYZE"), ErrorCode.SYNTAX_ERROR, 1, 8, "Expected a name");
+    assertError(
+        () -> parse("ANALYZE orders WITH (partitions = ARRAY[])"),
+        ErrorCode.NOT_SUPPORTED,
+        1,
+        16,
+        "ANALYZE ... WITH");
+    assertError(
+        () -> parse("ANALYZE orders extra"), ErrorCode.SYNTAX_ERROR, 1, 16, "Unexpected 'extra'");
+    assertError(() -> parse("SHOW STATS orders"), ErrorCode.SYNTAX_ERROR, 1, 12, "Expected FOR");
+    assertError(
+        () -> parse("SHOW STATS FOR (SELECT * FROM orders)"),
+        ErrorCode.NOT_SUPPORTED,
+        1,
+        16,
+        "SHOW STATS FOR (query)");
+    assertError(
+        () -> parse("SHOW STATISTICS FOR orders"), ErrorCode.SYNTAX_ERROR, 1, 6, "or STATS");
+  }
+
+  @Test
   void unknownStatementIsASyntaxErrorAtTheStart() {
     assertError(() -> parse("SELEC * FROM t"), ErrorCode.SYNTAX_ERROR, 1, 1, "supported: SELECT");
     assertError(() -> parse("   "), ErrorCode.SYNTAX_ERROR, 1, 4, "Empty statement");

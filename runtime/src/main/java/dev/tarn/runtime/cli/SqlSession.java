@@ -49,7 +49,10 @@ final class SqlSession {
     if (result.setSchema() != null) {
       database = result.setSchema();
     }
-    if (result.updateType() != null) {
+    if (result.updateType() != null && result.rows().size() == 1) {
+      // As Trino's CLI prints an update count: "ANALYZE: 841 rows".
+      out.println(result.updateType() + ": " + result.rows().get(0).get(0) + " rows");
+    } else if (result.updateType() != null) {
       out.println(result.updateType());
     } else if (!result.columns().isEmpty()) {
       List<ResultPrinter.PrintColumn> columns = new ArrayList<>(result.columns().size());

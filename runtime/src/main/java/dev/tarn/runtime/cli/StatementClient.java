@@ -132,8 +132,9 @@ public final class StatementClient {
               ? request(URI.create(page.get("nextUri").asText()), database).GET().build()
               : null;
     }
-    if (updateType != null) {
-      // The server's one-column "result" table of an update carries nothing worth printing.
+    if (updateType != null && !isRowCount(columns)) {
+      // The server's one-column "result" table of an update carries nothing worth printing;
+      // only a "rows" table (ANALYZE) holds a count, which is kept.
       columns = List.of();
       rows = List.of();
     }
@@ -145,6 +146,10 @@ public final class StatementClient {
         setSchema,
         null,
         elapsedSince(start));
+  }
+
+  private static boolean isRowCount(List<ResultColumn> columns) {
+    return columns != null && columns.size() == 1 && columns.get(0).name().equals("rows");
   }
 
   private HttpRequest.Builder request(URI uri, String database) {

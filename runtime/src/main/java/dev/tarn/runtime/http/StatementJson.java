@@ -83,6 +83,14 @@ final class StatementJson {
       json.writeEndArray();
       if (results.updateType() != null) {
         json.writeStringField("updateType", results.updateType());
+        // ANALYZE answers Trino's one-column "rows" table; clients read it as the update count.
+        if (!synthesized
+            && columns != null
+            && columns.size() == 1
+            && columns.get(0).name().equals("rows")
+            && !results.rows().isEmpty()) {
+          json.writeNumberField("updateCount", ((Number) results.rows().get(0).get(0)).longValue());
+        }
       }
       json.writeEndObject();
     } catch (IOException e) {
