@@ -11,6 +11,7 @@ import dev.tarn.planner.rules.SubQueryToSemiJoin;
 import dev.tarn.planner.schema.LakeSchema;
 import dev.tarn.planner.schema.TarnTypeSystem;
 import dev.tarn.planner.schema.TrinoFunctions;
+import dev.tarn.planner.schema.TrinoTypeCoercion;
 import dev.tarn.planner.sql.QuerySyntax;
 import dev.tarn.planner.sql.Statement;
 import dev.tarn.planner.stages.DistributedPlan;
@@ -200,8 +201,10 @@ public final class QueryPlanner {
                 .withConformance(QuerySyntax.CONFORMANCE)
                 .withDefaultNullCollation(NullCollation.LAST)
                 .withIdentifierExpansion(true)
-                // Trino does not convert varchar to numbers or dates behind the user's back.
-                .withTypeCoercionEnabled(false))
+                // Trino does not convert varchar to numbers or dates behind the user's back: the
+                // coercion hooks allow only bare NULLs and dates compared with timestamps.
+                .withTypeCoercionEnabled(true)
+                .withTypeCoercionFactory(TrinoTypeCoercion::new))
         // Sub-queries stay RexSubQuery expressions for optimize() to rewrite with its rules.
         .sqlToRelConverterConfig(SqlToRelConverter.config().withExpand(false))
         .build();
@@ -336,7 +339,8 @@ public final class QueryPlanner {
                 call.argument(),
                 call.distinct(),
                 call.resultType(),
-                names.get(keyCount + i)));
+                names.get(keyCount + i),
+                call.parameter()));
       }
       return new PlanNode.Aggregate(
           aggregate.source(), aggregate.groupKeys(), calls, aggregate.step(), renamed);

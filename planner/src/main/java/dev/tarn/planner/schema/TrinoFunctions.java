@@ -23,10 +23,15 @@ public final class TrinoFunctions {
         name, SqlKind.OTHER_FUNCTION, ReturnTypes.DOUBLE_NULLABLE, OperandTypes.NUMERIC);
   }
 
-  /** count_if, arbitrary, approx_distinct, bool_and, bool_or, and the variance family. */
+  /**
+   * count_if, arbitrary, approx_distinct, approx_percentile, bool_and, bool_or, and the variance family; chained with
+   * {@link TrinoScalarFunctions}.
+   */
   public static final SqlOperatorTable TABLE =
-      SqlOperatorTables.of(
-          List.of(
+      SqlOperatorTables.chain(
+          TrinoScalarFunctions.TABLE,
+          SqlOperatorTables.of(
+              List.of(
               SqlBasicAggFunction.create(
                   "COUNT_IF", SqlKind.OTHER_FUNCTION, ReturnTypes.BIGINT, OperandTypes.BOOLEAN),
               SqlBasicAggFunction.create(
@@ -36,6 +41,11 @@ public final class TrinoFunctions {
                   OperandTypes.ANY),
               SqlBasicAggFunction.create(
                   "APPROX_DISTINCT", SqlKind.OTHER_FUNCTION, ReturnTypes.BIGINT, OperandTypes.ANY),
+              SqlBasicAggFunction.create(
+                  "APPROX_PERCENTILE",
+                  SqlKind.OTHER_FUNCTION,
+                  ReturnTypes.ARG0_FORCE_NULLABLE,
+                  OperandTypes.NUMERIC_NUMERIC),
               SqlLibraryOperators.BOOL_AND,
               SqlLibraryOperators.BOOL_OR,
               doubleStatistic("STDDEV"),
@@ -43,5 +53,5 @@ public final class TrinoFunctions {
               doubleStatistic("STDDEV_POP"),
               doubleStatistic("VARIANCE"),
               doubleStatistic("VAR_SAMP"),
-              doubleStatistic("VAR_POP")));
+              doubleStatistic("VAR_POP"))));
 }
