@@ -7,6 +7,7 @@ import dev.tarn.core.meta.Column;
 import dev.tarn.core.meta.TableSnapshot;
 import dev.tarn.core.plan.AggregateCall;
 import dev.tarn.core.storage.LakeStorage;
+import dev.tarn.planner.rules.SetOpAllToDistinct;
 import dev.tarn.planner.rules.SubQueryToSemiJoin;
 import dev.tarn.planner.schema.LakeSchema;
 import dev.tarn.planner.schema.TarnTypeSystem;
@@ -217,8 +218,9 @@ public final class QueryPlanner {
    *   <li>sub-queries (scalar, IN, EXISTS, also correlated) become joins: NOT IN and [NOT] EXISTS
    *       under a filter become anti/semi joins ({@link SubQueryToSemiJoin}), the rest goes through
    *       Calcite's correlates and its decorrelator;
-   *   <li>UNION (distinct), INTERSECT and EXCEPT become UNION ALL plus aggregates; window calls in
-   *       a projection move into a Window node;
+   *   <li>INTERSECT ALL and EXCEPT ALL number the copies of each row ({@link
+   *       SetOpAllToDistinct}); UNION (distinct), INTERSECT and EXCEPT become UNION ALL plus
+   *       aggregates; window calls in a projection move into a Window node;
    *   <li>predicates are pushed down; if a cross product is left, the inner joins are reordered so
    *       that each join has an equality condition where the query provides one (a FROM list keeps
    *       its order otherwise, as written joins do);
@@ -239,7 +241,7 @@ public final class QueryPlanner {
             current, RelFactories.LOGICAL_BUILDER.create(current.getCluster(), null));
     current =
         hep(
-            current,
+            SetOpAllToDistinct.rewrite(current),
             HepMatchOrder.BOTTOM_UP,
             List.of(
                 CoreRules.UNION_TO_DISTINCT,
