@@ -144,7 +144,8 @@ public sealed interface Expr extends TarnMessage permits Expr.ColumnRef, Expr.Li
     REGEXP_EXTRACT,
     /** string, pattern literal [, replacement ($n names a group)]: every match replaced. */
     REGEXP_REPLACE,
-    // JSON, carried as varchar holding JSON text; paths are varchar literals ($, .key, ["key"], [n])
+    // JSON, carried as varchar holding JSON text; paths are varchar literals ($, .key, ["key"],
+    // [n])
     /** json, path literal: the value's JSON text, NULL when the path leads nowhere. */
     JSON_EXTRACT,
     /** json, path literal: a scalar's text; NULL for objects, arrays, JSON null, a missing path. */
@@ -197,8 +198,8 @@ public sealed interface Expr extends TarnMessage permits Expr.ColumnRef, Expr.Li
     LOG10,
     LOG2,
     /**
-     * No argument: a double in [0, 1); one integer argument n: a value in [0, n) of n's type. A
-     * new value per row (never folded).
+     * No argument: a double in [0, 1); one integer argument n: a value in [0, n) of n's type. A new
+     * value per row (never folded).
      */
     RANDOM,
     /** numeric: -1, 0 or 1 of the argument's type. */

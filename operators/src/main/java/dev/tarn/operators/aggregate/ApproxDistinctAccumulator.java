@@ -104,7 +104,8 @@ final class ApproxDistinctAccumulator extends Accumulator {
   @Override
   Lane[] results(int from, int count) {
     if (step == AggregateStep.PARTIAL) {
-      Lane.StringsBuilder sketchBytes = new Lane.StringsBuilder(SqlType.VARBINARY, count, count * 64);
+      Lane.StringsBuilder sketchBytes =
+          new Lane.StringsBuilder(SqlType.VARBINARY, count, count * 64);
       for (int i = 0; i < count; i++) {
         byte[] bytes = sketch(from + i).serialize();
         sketchBytes.append(bytes, 0, bytes.length);

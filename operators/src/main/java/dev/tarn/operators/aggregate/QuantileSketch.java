@@ -18,9 +18,9 @@ import java.util.Arrays;
  *
  * <p>Each compaction at level h shifts any rank by at most 2^h, and there are at most n / (CAPACITY
  * 2^h) of them, so the worst-case rank error is levels / CAPACITY of n; alternating offsets make
- * the errors cancel, and in practice it stays well under 1% (see {@code QuantileSketchTest}).
- * Fewer than CAPACITY values are kept exactly. Merging two sketches appends level to level and
- * compacts again, so PARTIAL sketches merged in FINAL match one pass within the same error.
+ * the errors cancel, and in practice it stays well under 1% (see {@code QuantileSketchTest}). Fewer
+ * than CAPACITY values are kept exactly. Merging two sketches appends level to level and compacts
+ * again, so PARTIAL sketches merged in FINAL match one pass within the same error.
  */
 final class QuantileSketch {
   static final int CAPACITY = 512;
@@ -137,8 +137,8 @@ final class QuantileSketch {
   }
 
   /**
-   * The sketch as bytes: count (long), min and max (doubles), number of levels (int), then per level its offset flag
-   * (byte), size (int) and items (doubles).
+   * The sketch as bytes: count (long), min and max (doubles), number of levels (int), then per
+   * level its offset flag (byte), size (int) and items (doubles).
    */
   byte[] serialize() {
     ByteBuffer out = ByteBuffer.allocate(8 + 16 + 4 + levels.length * 5 + (int) items * 8);

@@ -7,8 +7,8 @@ import dev.tarn.operators.expr.Lane;
 import java.util.Arrays;
 
 /**
- * SINGLE_VALUE: a scalar sub-query's value. The value itself is kept by an ARBITRARY accumulator
- * of the argument's type; this one counts rows per group (NULL values included: a sub-query that
+ * SINGLE_VALUE: a scalar sub-query's value. The value itself is kept by an ARBITRARY accumulator of
+ * the argument's type; this one counts rows per group (NULL values included: a sub-query that
  * returns two NULL rows still returned two rows) and fails on a group's second row, as Trino.
  */
 final class SingleValueAccumulator extends Accumulator {

@@ -435,7 +435,8 @@ final class TimeFunctions {
     String f = format.toString();
     for (int k = 0; k < f.length(); k++) {
       if (f.charAt(k) == '%') {
-        if (k + 1 >= f.length() || "abcDdefHhIijklMmprSsTUuVvWwXxYy%".indexOf(f.charAt(k + 1)) < 0) {
+        if (k + 1 >= f.length()
+            || "abcDdefHhIijklMmprSsTUuVvWwXxYy%".indexOf(f.charAt(k + 1)) < 0) {
           throw new TarnException(
               ErrorCode.INVALID_ARGUMENT,
               "date format '" + f + "' has an unknown specifier at position " + (k + 1));

@@ -197,7 +197,15 @@ public final class ScanSource extends GraphStage<SourceShape<Batch>> {
       BufferAllocator allocator,
       OperatorStats stats) {
     return source(
-        table, splits, dataColumns, partitionColumns, predicate, -1, reader, storage, allocator,
+        table,
+        splits,
+        dataColumns,
+        partitionColumns,
+        predicate,
+        -1,
+        reader,
+        storage,
+        allocator,
         stats);
   }
 

@@ -103,8 +103,7 @@ class PartialAggregatesTest {
   void arbitraryMergesToAValueOfItsGroup() {
     List<List<Object>> out =
         twoStep(rows, List.of(agg(AggregateFunction.ARBITRARY, 4, SqlType.VARCHAR, "a")));
-    List<List<Object>> allowed =
-        duck.query("SELECT b, min(e) FROM t GROUP BY b");
+    List<List<Object>> allowed = duck.query("SELECT b, min(e) FROM t GROUP BY b");
     // ARBITRARY keeps the least value, so merging partial least values gives the group's least.
     assertThat(DuckDb.sorted(out)).isEqualTo(DuckDb.sorted(allowed));
   }

@@ -218,7 +218,8 @@ class SingleStepAggregatesTest {
   @Test
   void singleValueFailsOnASecondRowOfAGroup() {
     List<Column> columns = TestBatches.columns("g integer", "v varchar");
-    List<AggregateCall> calls = List.of(agg(AggregateFunction.SINGLE_VALUE, 1, SqlType.VARCHAR, "s"));
+    List<AggregateCall> calls =
+        List.of(agg(AggregateFunction.SINGLE_VALUE, 1, SqlType.VARCHAR, "s"));
     assertThat(
             single(
                 List.of(TestBatches.row(1, "a"), TestBatches.row(2, null)),

@@ -220,7 +220,10 @@ class ScanSourceTest {
               StreamTesting.run(org.apache.pekko.stream.javadsl.Source.fromGraph(scan)));
       assertThat(out)
           .containsExactly(
-              List.of(0L, "eu"), List.of(1L, "eu"), List.of(2L, "eu"), List.of(3L, "eu"),
+              List.of(0L, "eu"),
+              List.of(1L, "eu"),
+              List.of(2L, "eu"),
+              List.of(3L, "eu"),
               List.of(4L, "eu"));
     }
     assertThat(format.opened).containsExactly("/a", "/b");

@@ -54,8 +54,8 @@ public sealed interface PlanNode extends TarnMessage
    * @param partitionColumns indexes into {@code table.partitionColumns()}
    * @param predicate a filter the scan may use to skip data (row groups); may be null. The scan
    *     need not apply it row by row: a Filter above still does.
-   * @param limit at most this many rows per task (a LIMIT right above, pushed down; the LIMIT
-   *     stays above it); -1 for all rows
+   * @param limit at most this many rows per task (a LIMIT right above, pushed down; the LIMIT stays
+   *     above it); -1 for all rows
    */
   record Scan(
       TableMetadata table,

@@ -218,9 +218,9 @@ public final class QueryPlanner {
    *   <li>sub-queries (scalar, IN, EXISTS, also correlated) become joins: NOT IN and [NOT] EXISTS
    *       under a filter become anti/semi joins ({@link SubQueryToSemiJoin}), the rest goes through
    *       Calcite's correlates and its decorrelator;
-   *   <li>INTERSECT ALL and EXCEPT ALL number the copies of each row ({@link
-   *       SetOpAllToDistinct}); UNION (distinct), INTERSECT and EXCEPT become UNION ALL plus
-   *       aggregates; window calls in a projection move into a Window node;
+   *   <li>INTERSECT ALL and EXCEPT ALL number the copies of each row ({@link SetOpAllToDistinct});
+   *       UNION (distinct), INTERSECT and EXCEPT become UNION ALL plus aggregates; window calls in
+   *       a projection move into a Window node;
    *   <li>predicates are pushed down; if a cross product is left, the inner joins are reordered so
    *       that each join has an equality condition where the query provides one (a FROM list keeps
    *       its order otherwise, as written joins do);

@@ -28,8 +28,8 @@ import org.apache.calcite.tools.RelBuilder;
  * </pre>
  *
  * EXCEPT ALL over more than two inputs is applied left to right, as SQL reads it, renumbering the
- * copies after each step. The DISTINCT
- * forms are then planned as before (Calcite's rules into aggregates).
+ * copies after each step. The DISTINCT forms are then planned as before (Calcite's rules into
+ * aggregates).
  */
 public final class SetOpAllToDistinct extends RelHomogeneousShuttle {
   private SetOpAllToDistinct() {}

@@ -14,9 +14,10 @@ import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.util.SqlOperatorTables;
 
 /**
- * Trino's JSON functions and random(), which Calcite lacks under these names. JSON values are varchar holding
- * JSON text (Tarn has no JSON type), so {@code json_extract} returns varchar where Trino returns
- * {@code json}: both print as the same text. The physical translator maps them by name.
+ * Trino's JSON functions and random(), which Calcite lacks under these names. JSON values are
+ * varchar holding JSON text (Tarn has no JSON type), so {@code json_extract} returns varchar where
+ * Trino returns {@code json}: both print as the same text. The physical translator maps them by
+ * name.
  */
 public final class TrinoScalarFunctions {
   private TrinoScalarFunctions() {}
@@ -58,7 +59,8 @@ public final class TrinoScalarFunctions {
           List.of(
               random("RANDOM"),
               random("RAND"),
-              function("JSON_EXTRACT", ReturnTypes.VARCHAR_FORCE_NULLABLE, OperandTypes.STRING_STRING),
+              function(
+                  "JSON_EXTRACT", ReturnTypes.VARCHAR_FORCE_NULLABLE, OperandTypes.STRING_STRING),
               function(
                   "JSON_EXTRACT_SCALAR",
                   ReturnTypes.VARCHAR_FORCE_NULLABLE,

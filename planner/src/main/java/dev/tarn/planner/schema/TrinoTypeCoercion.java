@@ -25,8 +25,8 @@ import org.apache.calcite.sql.validate.implicit.TypeCoercionImpl;
  *   <li>A date compared with a timestamp is cast to a timestamp (its midnight), as in Trino.
  * </ul>
  *
- * Every other coercion hook declines, and the common-type hooks accept only what the type
- * factory's least-restrictive rule accepts without coercion.
+ * Every other coercion hook declines, and the common-type hooks accept only what the type factory's
+ * least-restrictive rule accepts without coercion.
  */
 public final class TrinoTypeCoercion extends TypeCoercionImpl {
   public TrinoTypeCoercion(RelDataTypeFactory typeFactory, SqlValidator validator) {
@@ -132,7 +132,9 @@ public final class TrinoTypeCoercion extends TypeCoercionImpl {
 
   @Override
   public boolean builtinFunctionCoercion(
-      SqlCallBinding binding, List<RelDataType> operandTypes, List<SqlTypeFamily> expectedFamilies) {
+      SqlCallBinding binding,
+      List<RelDataType> operandTypes,
+      List<SqlTypeFamily> expectedFamilies) {
     return false;
   }
 

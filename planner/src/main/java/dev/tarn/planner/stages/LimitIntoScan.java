@@ -12,9 +12,9 @@ import dev.tarn.planner.physical.PlanNode;
  * </pre>
  *
  * The scan then asks its readers for no more rows than it still needs and stops once it has them,
- * instead of reading whole batches that the limit drops. The Limit stays above, so the pushed
- * limit only needs to be an upper bound. Declines below anything that can drop or multiply rows
- * (a Filter, an aggregate, a join) or reorder them (a sort).
+ * instead of reading whole batches that the limit drops. The Limit stays above, so the pushed limit
+ * only needs to be an upper bound. Declines below anything that can drop or multiply rows (a
+ * Filter, an aggregate, a join) or reorder them (a sort).
  */
 final class LimitIntoScan {
   private LimitIntoScan() {}

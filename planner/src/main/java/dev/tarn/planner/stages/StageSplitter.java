@@ -211,8 +211,8 @@ public final class StageSplitter {
     }
     if (single) {
       // A DISTINCT aggregate or a scalar sub-query's single value cannot be merged from partial
-      // results: each group's rows must all reach one task. HASH on the group keys does that; without keys,
-      // everything is GATHERed into one.
+      // results: each group's rows must all reach one task. HASH on the group keys does that;
+      // without keys, everything is GATHERed into one.
       List<Integer> keys = aggregate.groupKeys();
       PlanNode.RemoteSource input =
           exchange(
@@ -234,8 +234,7 @@ public final class StageSplitter {
     }
     for (AggregateCall call : aggregate.aggregates()) {
       int first = partialColumns.size();
-      SqlType argumentType =
-          call.argument() < 0 ? null : sourceColumns.get(call.argument()).type();
+      SqlType argumentType = call.argument() < 0 ? null : sourceColumns.get(call.argument()).type();
       List<SqlType> intermediate =
           call.function().intermediateTypes(argumentType, call.resultType());
       for (int k = 0; k < intermediate.size(); k++) {
@@ -245,8 +244,7 @@ public final class StageSplitter {
       // FINAL adds up partial counts alike for COUNT, COUNT(*) and COUNT_IF: all merge as COUNT.
       AggregateFunction merge = call.function().mergeFunction();
       finalCalls.add(
-          new AggregateCall(
-              merge, first, false, call.resultType(), call.name(), call.parameter()));
+          new AggregateCall(merge, first, false, call.resultType(), call.name(), call.parameter()));
     }
     Piece input = detached(aggregate.source());
     input.fragment =

@@ -330,7 +330,10 @@ class AnalyticalSqlPlanTest {
         .extracting(PlanNode.Aggregate::step)
         .containsExactlyInAnyOrder(AggregateStep.PARTIAL, AggregateStep.FINAL);
     PlanNode.Aggregate partial =
-        aggregates.stream().filter(a -> a.step() == AggregateStep.PARTIAL).findFirst().orElseThrow();
+        aggregates.stream()
+            .filter(a -> a.step() == AggregateStep.PARTIAL)
+            .findFirst()
+            .orElseThrow();
     PlanNode.Aggregate merge =
         aggregates.stream().filter(a -> a.step() == AggregateStep.FINAL).findFirst().orElseThrow();
     assertThat(partial.aggregates())

@@ -231,7 +231,8 @@ class NodeQueriesTest {
     assertThat(scan.find()).as(text).isTrue();
     // At most 10 rows per task (without the pushdown each task read a whole file's batch).
     assertThat(Long.parseLong(scan.group(1))).as(text).isLessThanOrEqualTo(10L * 8);
-    String plain = (String) ok("EXPLAIN SELECT * FROM sales WHERE quantity > 3 LIMIT 10").rows().get(0).get(0);
+    String plain =
+        (String) ok("EXPLAIN SELECT * FROM sales WHERE quantity > 3 LIMIT 10").rows().get(0).get(0);
     assertThat(plain).doesNotContain("limit=");
   }
 }
