@@ -83,6 +83,7 @@ final class FragmentCompiler implements PlanVisitor<Source<Batch, NotUsed>> {
         node.dataColumns(),
         node.partitionColumns(),
         node.predicate(),
+        node.limit(),
         FormatReaders.forFormat(node.table().format()),
         storage,
         allocator,

@@ -144,6 +144,22 @@ public sealed interface Expr extends TarnMessage permits Expr.ColumnRef, Expr.Li
     REGEXP_EXTRACT,
     /** string, pattern literal [, replacement ($n names a group)]: every match replaced. */
     REGEXP_REPLACE,
+    // JSON, carried as varchar holding JSON text; paths are varchar literals ($, .key, ["key"],
+    // [n])
+    /** json, path literal: the value's JSON text, NULL when the path leads nowhere. */
+    JSON_EXTRACT,
+    /** json, path literal: a scalar's text; NULL for objects, arrays, JSON null, a missing path. */
+    JSON_EXTRACT_SCALAR,
+    /** json, path literal: bigint members or elements of the value there, 0 for a scalar. */
+    JSON_SIZE,
+    /** varchar: canonical JSON text (compact, keys sorted); text that is not JSON is an error. */
+    JSON_PARSE,
+    /** json: its text. */
+    JSON_FORMAT,
+    /** json: bigint elements of a top-level array, NULL otherwise. */
+    JSON_ARRAY_LENGTH,
+    /** json, value (boolean, bigint, double or varchar): whether the array has that element. */
+    JSON_ARRAY_CONTAINS,
     // dates and timestamps: one date or timestamp arg, bigint result (ISO weeks, Monday = 1)
     EXTRACT_QUARTER,
     EXTRACT_WEEK,
@@ -181,6 +197,11 @@ public sealed interface Expr extends TarnMessage permits Expr.ColumnRef, Expr.Li
     LN,
     LOG10,
     LOG2,
+    /**
+     * No argument: a double in [0, 1); one integer argument n: a value in [0, n) of n's type. A new
+     * value per row (never folded).
+     */
+    RANDOM,
     /** numeric: -1, 0 or 1 of the argument's type. */
     SIGN,
     /** numeric [, decimals (bigint)]: rounded toward zero. */

@@ -29,7 +29,10 @@ abstract class Accumulator {
 
   abstract void add(Batch input, int[] groups, int rows);
 
-  /** Output lanes (one, or two for a PARTIAL AVG) for groups {@code [from, from + count)}. */
+  /**
+   * Output lanes for groups {@code [from, from + count)}: one, or for PARTIAL the call's
+   * intermediate columns.
+   */
   abstract Lane[] results(int from, int count);
 
   /**
@@ -42,10 +45,7 @@ abstract class Accumulator {
 
   /** Number of output columns of a call at a step. */
   static int width(AggregateCall call, AggregateStep step) {
-    return step == AggregateStep.PARTIAL
-            && call.function() == dev.tarn.core.plan.AggregateFunction.AVG
-        ? 2
-        : 1;
+    return step == AggregateStep.PARTIAL ? call.function().intermediateWidth() : 1;
   }
 
   /**
@@ -103,9 +103,27 @@ abstract class Accumulator {
         if (!argType.isNumeric()) {
           throw unsupported(call, argType);
         }
-        return new VarianceAccumulator(call.function(), arg, argType);
+        return new VarianceAccumulator(call.function(), arg, argType, step);
       case APPROX_DISTINCT:
-        return new ApproxDistinctAccumulator(arg, argType);
+        return new ApproxDistinctAccumulator(arg, argType, step);
+      case APPROX_PERCENTILE:
+        if (!argType.isNumeric() && !merge) {
+          throw unsupported(call, argType);
+        }
+        return new ApproxPercentileAccumulator(
+            arg, argType, step, call.parameter(), call.resultType());
+      case SINGLE_VALUE:
+        return new SingleValueAccumulator(
+            create(
+                new AggregateCall(
+                    dev.tarn.core.plan.AggregateFunction.ARBITRARY,
+                    arg,
+                    false,
+                    call.resultType(),
+                    call.name()),
+                step,
+                inputColumns,
+                layoutColumn));
       case ARBITRARY:
       // Any non-NULL value of the group is a correct answer; the least one is deterministic.
       case MIN:

@@ -1,6 +1,7 @@
 package dev.tarn.operators.aggregate;
 
 import dev.tarn.core.batch.Batch;
+import dev.tarn.core.plan.AggregateStep;
 import dev.tarn.core.type.SqlType;
 import dev.tarn.operators.expr.Lane;
 import java.math.BigDecimal;
@@ -9,16 +10,28 @@ import java.util.Arrays;
 /**
  * APPROX_DISTINCT: one {@link HyperLogLog} per group over a 64-bit hash of each non-NULL value (0
  * for an empty group). Equal values hash equally whatever their batch: doubles are normalized
- * ({@code -0.0} is {@code 0.0}), decimals hash their unscaled value. SINGLE step only.
+ * ({@code -0.0} is {@code 0.0}), decimals hash their unscaled value. PARTIAL emits each group's
+ * serialized sketch (varbinary); FINAL merges them.
  */
 final class ApproxDistinctAccumulator extends Accumulator {
   private final int column;
   private final SqlType type;
+  private final AggregateStep step;
   private HyperLogLog[] sketches = new HyperLogLog[16];
 
-  ApproxDistinctAccumulator(int column, SqlType type) {
+  ApproxDistinctAccumulator(int column, SqlType type, AggregateStep step) {
     this.column = column;
     this.type = type;
+    this.step = step;
+  }
+
+  private HyperLogLog sketch(int group) {
+    HyperLogLog sketch = sketches[group];
+    if (sketch == null) {
+      sketch = new HyperLogLog();
+      sketches[group] = sketch;
+    }
+    return sketch;
   }
 
   @Override
@@ -34,6 +47,16 @@ final class ApproxDistinctAccumulator extends Accumulator {
 
   @Override
   void add(Batch input, int[] groups, int rows) {
+    if (step == AggregateStep.FINAL) {
+      Lane.Strings partials = (Lane.Strings) read(input, column, SqlType.VARBINARY);
+      for (int i = 0; i < rows; i++) {
+        int g = groups[i];
+        if (g >= 0 && !partials.isNull(i)) {
+          sketch(g).merge(partials.data, partials.offsets[i], partials.length(i));
+        }
+      }
+      return;
+    }
     Lane lane = read(input, column, type);
     long[] hashes = new long[rows];
     if (lane instanceof Lane.Longs longs) {
@@ -74,17 +97,21 @@ final class ApproxDistinctAccumulator extends Accumulator {
       if (g < 0 || (nulls != null && nulls[i])) {
         continue;
       }
-      HyperLogLog sketch = sketches[g];
-      if (sketch == null) {
-        sketch = new HyperLogLog();
-        sketches[g] = sketch;
-      }
-      sketch.add(hashes[i]);
+      sketch(g).add(hashes[i]);
     }
   }
 
   @Override
   Lane[] results(int from, int count) {
+    if (step == AggregateStep.PARTIAL) {
+      Lane.StringsBuilder sketchBytes =
+          new Lane.StringsBuilder(SqlType.VARBINARY, count, count * 64);
+      for (int i = 0; i < count; i++) {
+        byte[] bytes = sketch(from + i).serialize();
+        sketchBytes.append(bytes, 0, bytes.length);
+      }
+      return new Lane[] {sketchBytes.build()};
+    }
     long[] out = new long[count];
     for (int i = 0; i < count; i++) {
       HyperLogLog sketch = sketches[from + i];

@@ -1,5 +1,7 @@
 package dev.tarn.operators.aggregate;
 
+import java.nio.ByteBuffer;
+
 /**
  * A HyperLogLog distinct-count sketch over 64-bit hashes, with Trino's default precision: 2^11
  * registers, standard error 1.04 / sqrt(2048) = 2.3%.
@@ -68,6 +70,53 @@ final class HyperLogLog {
     byte rank = (byte) (Long.numberOfLeadingZeros(rest) + 1);
     if (registers[index] < rank) {
       registers[index] = rank;
+    }
+  }
+
+  /**
+   * The sketch as bytes, for a PARTIAL aggregation's output: a tag byte, then for a sparse sketch
+   * its hashes (int count, longs), for a dense one its registers.
+   */
+  byte[] serialize() {
+    if (registers != null) {
+      ByteBuffer out = ByteBuffer.allocate(1 + REGISTERS);
+      out.put((byte) 1).put(registers);
+      return out.array();
+    }
+    ByteBuffer out = ByteBuffer.allocate(1 + 4 + 8 * sparseSize);
+    out.put((byte) 0).putInt(sparseSize);
+    for (long h : sparse) {
+      if (h != 0) {
+        out.putLong(h);
+      }
+    }
+    return out.array();
+  }
+
+  /** Folds a sketch serialized by {@link #serialize} into this one. */
+  void merge(byte[] data, int start, int length) {
+    ByteBuffer in = ByteBuffer.wrap(data, start, length);
+    if (in.get() == 0) {
+      int count = in.getInt();
+      for (int k = 0; k < count; k++) {
+        add(in.getLong());
+      }
+      return;
+    }
+    if (registers == null) {
+      registers = new byte[REGISTERS];
+      for (long h : sparse) {
+        if (h != 0) {
+          addDense(h);
+        }
+      }
+      sparse = null;
+    }
+    for (int r = 0; r < REGISTERS; r++) {
+      byte rank = in.get();
+      if (registers[r] < rank) {
+        registers[r] = rank;
+      }
     }
   }
 

@@ -2,6 +2,7 @@ package dev.tarn.operators.aggregate;
 
 import dev.tarn.core.batch.Batch;
 import dev.tarn.core.plan.AggregateFunction;
+import dev.tarn.core.plan.AggregateStep;
 import dev.tarn.core.type.SqlType;
 import dev.tarn.operators.expr.Lane;
 import dev.tarn.operators.expr.Lanes;
@@ -11,20 +12,25 @@ import java.util.Arrays;
  * STDDEV (sample), STDDEV_POP, VARIANCE (sample) and VAR_POP of a numeric argument, as double.
  * Welford's update keeps count, mean and the sum of squared deviations per group, which stays
  * accurate where the textbook {@code sum(x^2) - sum(x)^2 / n} cancels. Sample forms are NULL below
- * two values, population forms below one (as Trino). SINGLE step only.
+ * two values, population forms below one (as Trino).
+ *
+ * <p>PARTIAL emits the three per group; FINAL merges them pairwise (Chan et al.): {@code n = na +
+ * nb}, {@code mean = ma + (mb - ma) * nb / n}, {@code m2 = m2a + m2b + (mb - ma)^2 * na * nb / n}.
  */
 final class VarianceAccumulator extends Accumulator {
   private final AggregateFunction function;
   private final int column;
   private final SqlType type;
+  private final AggregateStep step;
   private long[] counts = new long[16];
   private double[] means = new double[16];
   private double[] squares = new double[16];
 
-  VarianceAccumulator(AggregateFunction function, int column, SqlType type) {
+  VarianceAccumulator(AggregateFunction function, int column, SqlType type, AggregateStep step) {
     this.function = function;
     this.column = column;
     this.type = type;
+    this.step = step;
   }
 
   @Override
@@ -36,6 +42,10 @@ final class VarianceAccumulator extends Accumulator {
 
   @Override
   void add(Batch input, int[] groups, int rows) {
+    if (step == AggregateStep.FINAL) {
+      merge(input, groups, rows);
+      return;
+    }
     Lane lane = read(input, column, type);
     double[] values = Lanes.asDoubles(lane);
     boolean[] nulls = lane.nulls;
@@ -51,8 +61,34 @@ final class VarianceAccumulator extends Accumulator {
     }
   }
 
+  private void merge(Batch input, int[] groups, int rows) {
+    Lane.Longs partCounts = (Lane.Longs) read(input, column, SqlType.BIGINT);
+    Lane.Doubles partMeans = (Lane.Doubles) read(input, column + 1, SqlType.DOUBLE);
+    Lane.Doubles partSquares = (Lane.Doubles) read(input, column + 2, SqlType.DOUBLE);
+    for (int i = 0; i < rows; i++) {
+      int g = groups[i];
+      long nb = partCounts.values[i];
+      if (g < 0 || nb == 0) {
+        continue;
+      }
+      long na = counts[g];
+      long n = na + nb;
+      double delta = partMeans.values[i] - means[g];
+      means[g] += delta * nb / n;
+      squares[g] += partSquares.values[i] + delta * delta * ((double) na * nb / n);
+      counts[g] = n;
+    }
+  }
+
   @Override
   Lane[] results(int from, int count) {
+    if (step == AggregateStep.PARTIAL) {
+      return new Lane[] {
+        new Lane.Longs(SqlType.BIGINT, Arrays.copyOfRange(counts, from, from + count), null),
+        new Lane.Doubles(SqlType.DOUBLE, Arrays.copyOfRange(means, from, from + count), null),
+        new Lane.Doubles(SqlType.DOUBLE, Arrays.copyOfRange(squares, from, from + count), null)
+      };
+    }
     boolean sample = function == AggregateFunction.STDDEV || function == AggregateFunction.VARIANCE;
     boolean root = function == AggregateFunction.STDDEV || function == AggregateFunction.STDDEV_POP;
     double[] out = new double[count];

@@ -236,6 +236,8 @@ public final class ExpressionEvaluator {
         case DATE_PARSE:
         case FROM_ISO8601_TIMESTAMP:
         case REGEXP_REPLACE:
+        case JSON_PARSE:
+        case RANDOM:
           return true;
         default:
           break;
@@ -406,6 +408,29 @@ public final class ExpressionEvaluator {
               (Lane.Strings) args[0].eval(input, allocator),
               (Pattern) state,
               args.length > 2 ? (Lane.Strings) args[2].eval(input, allocator) : null);
+        case JSON_EXTRACT:
+        case JSON_EXTRACT_SCALAR:
+        case JSON_SIZE:
+          return Casts.cast(
+              JsonFunctions.extract(
+                  (Lane.Strings) args[0].eval(input, allocator),
+                  (JsonFunctions.Path) state,
+                  op == Operator.JSON_EXTRACT
+                      ? JsonFunctions.Result.JSON
+                      : op == Operator.JSON_SIZE
+                          ? JsonFunctions.Result.SIZE
+                          : JsonFunctions.Result.SCALAR),
+              type);
+        case JSON_PARSE:
+          return JsonFunctions.parse((Lane.Strings) args[0].eval(input, allocator));
+        case JSON_FORMAT:
+          return args[0].eval(input, allocator);
+        case JSON_ARRAY_LENGTH:
+          return Casts.cast(
+              JsonFunctions.arrayLength((Lane.Strings) args[0].eval(input, allocator)), type);
+        case JSON_ARRAY_CONTAINS:
+          return JsonFunctions.arrayContains(
+              (Lane.Strings) args[0].eval(input, allocator), args[1].eval(input, allocator));
         case EXTRACT_QUARTER:
         case EXTRACT_WEEK:
         case EXTRACT_DAY_OF_WEEK:
@@ -455,6 +480,10 @@ public final class ExpressionEvaluator {
           return MathFunctions.power(
               (Lane.Doubles) args[0].eval(input, allocator),
               (Lane.Doubles) args[1].eval(input, allocator));
+        case RANDOM:
+          return args.length == 0
+              ? MathFunctions.random(input.rowCount())
+              : Casts.cast(MathFunctions.random((Lane.Longs) args[0].eval(input, allocator)), type);
         case SIGN:
           return MathFunctions.sign(args[0].eval(input, allocator), type);
         case GREATEST:
@@ -834,6 +863,62 @@ public final class ExpressionEvaluator {
             }
             return new CallNode(op, args, type, null, compiled);
           }
+        case JSON_EXTRACT:
+        case JSON_EXTRACT_SCALAR:
+        case JSON_SIZE:
+          {
+            arity(call, 2, 2);
+            requireString(call, args[0].type);
+            Object path = constant(call, 1);
+            if (path == null) {
+              return new LiteralNode(null, type);
+            }
+            if (op == Operator.JSON_SIZE) {
+              requireInteger(call, type);
+            } else {
+              requireString(call, type);
+            }
+            return new CallNode(
+                op,
+                args,
+                type,
+                null,
+                JsonFunctions.Path.parse(path.toString(), op.name().toLowerCase(Locale.ROOT)));
+          }
+        case JSON_PARSE:
+        case JSON_FORMAT:
+          arity(call, 1, 1);
+          requireString(call, args[0].type);
+          requireString(call, type);
+          break;
+        case JSON_ARRAY_LENGTH:
+          arity(call, 1, 1);
+          requireString(call, args[0].type);
+          requireInteger(call, type);
+          break;
+        case JSON_ARRAY_CONTAINS:
+          arity(call, 2, 2);
+          requireString(call, args[0].type);
+          requireBoolean(call, type);
+          switch (args[1].type.kind()) {
+            case BOOLEAN:
+            case VARCHAR:
+            case DOUBLE:
+            case BIGINT:
+              break;
+            case TINYINT:
+            case SMALLINT:
+            case INTEGER:
+              args[1] = toType(args[1], SqlType.BIGINT);
+              break;
+            case REAL:
+            case DECIMAL:
+              args[1] = toType(args[1], SqlType.DOUBLE);
+              break;
+            default:
+              throw unsupported(call);
+          }
+          break;
         case EXTRACT_QUARTER:
         case EXTRACT_WEEK:
         case EXTRACT_DAY_OF_WEEK:
@@ -933,6 +1018,18 @@ public final class ExpressionEvaluator {
           }
           if (type.kind() != Kind.DOUBLE) {
             throw unsupported(call);
+          }
+          break;
+        case RANDOM:
+          arity(call, 0, 1);
+          if (args.length == 0) {
+            if (type.kind() != Kind.DOUBLE) {
+              throw unsupported(call);
+            }
+          } else {
+            requireInteger(call, args[0].type);
+            requireInteger(call, type);
+            args[0] = toType(args[0], SqlType.BIGINT);
           }
           break;
         case SIGN:

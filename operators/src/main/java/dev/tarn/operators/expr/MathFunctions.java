@@ -1,12 +1,48 @@
 package dev.tarn.operators.expr;
 
+import dev.tarn.core.error.ErrorCode;
+import dev.tarn.core.error.TarnException;
 import dev.tarn.core.expr.Expr.Operator;
 import dev.tarn.core.type.SqlType;
 import java.math.BigDecimal;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Math kernels over doubles, SIGN, and GREATEST / LEAST over lanes of one type. */
 final class MathFunctions {
   private MathFunctions() {}
+
+  /** random(): {@code rows} doubles in [0, 1). */
+  static Lane.Doubles random(int rows) {
+    double[] out = new double[rows];
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    for (int i = 0; i < rows; i++) {
+      out[i] = random.nextDouble();
+    }
+    return new Lane.Doubles(SqlType.DOUBLE, out, null);
+  }
+
+  /**
+   * random(n): a value in [0, n) per row.
+   *
+   * @throws TarnException INVALID_ARGUMENT when n is not positive
+   */
+  static Lane.Longs random(Lane.Longs bound) {
+    int n = bound.size;
+    long[] out = new long[n];
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    for (int i = 0; i < n; i++) {
+      if (bound.isNull(i)) {
+        continue;
+      }
+      long limit = bound.values[i];
+      if (limit <= 0) {
+        throw new TarnException(
+            ErrorCode.INVALID_ARGUMENT, "random: bound must be positive, was " + limit);
+      }
+      out[i] = random.nextLong(limit);
+    }
+    return new Lane.Longs(SqlType.BIGINT, out, bound.nulls);
+  }
 
   /** SQRT, EXP, LN, LOG10, LOG2 (NaN outside the domain, as Trino). */
   static Lane.Doubles unary(Operator op, Lane.Doubles in) {

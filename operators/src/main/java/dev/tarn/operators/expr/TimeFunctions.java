@@ -10,7 +10,9 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
+import java.time.format.TextStyle;
 import java.time.temporal.ChronoField;
+import java.time.temporal.IsoFields;
 import java.util.Locale;
 
 /**
@@ -124,6 +126,46 @@ final class TimeFunctions {
     long year = year(civil(thursday));
     long firstDay = days(year, 1, 1);
     return (thursday - firstDay) / 7 + 1;
+  }
+
+  /** The year an ISO 8601 week belongs to (the year of its Thursday; date_format's %x). */
+  static long isoWeekYear(long days) {
+    return year(civil(days - dayOfWeek(days) + 4));
+  }
+
+  /**
+   * MySQL's week mode 0 (date_format's %U): weeks start on Sunday, week 1 starts on the year's
+   * first Sunday, the days before it are week 0.
+   */
+  static long sundayWeek(long days) {
+    long dayOfYear = days - days(year(civil(days)), 1, 1);
+    long sundayBased = dayOfWeek(days) % 7;
+    return (dayOfYear + 7 - sundayBased) / 7;
+  }
+
+  /**
+   * MySQL's week mode 1 (date_format's %u): weeks start on Monday, week 1 is the first week with
+   * four or more days in the year, the days before it are week 0 (and the year's last days stay in
+   * week 52 or 53, never week 1 of the next year as in ISO).
+   */
+  static long mondayWeek(long days) {
+    long firstDay = days(year(civil(days)), 1, 1);
+    long firstWeekday = dayOfWeek(firstDay) - 1;
+    long week = (days - firstDay + firstWeekday) / 7;
+    return firstWeekday <= 3 ? week + 1 : week;
+  }
+
+  /**
+   * MySQL's week mode 2 (date_format's %V, paired with %X): as mode 0, but the days before the
+   * first Sunday belong to the last week of the previous year.
+   */
+  static long sundayWeekOfYear(long days, boolean year) {
+    long week = sundayWeek(days);
+    long calendarYear = year(civil(days));
+    if (week > 0) {
+      return year ? calendarYear : week;
+    }
+    return year ? calendarYear - 1 : sundayWeek(days(calendarYear, 1, 1) - 1);
   }
 
   /** EXTRACT of the added fields (and the original three) from dates or timestamps. */
@@ -393,7 +435,8 @@ final class TimeFunctions {
     String f = format.toString();
     for (int k = 0; k < f.length(); k++) {
       if (f.charAt(k) == '%') {
-        if (k + 1 >= f.length() || "abcDdefHhIijklMmprSsTvWwxYy%".indexOf(f.charAt(k + 1)) < 0) {
+        if (k + 1 >= f.length()
+            || "abcDdefHhIijklMmprSsTUuVvWwXxYy%".indexOf(f.charAt(k + 1)) < 0) {
           throw new TarnException(
               ErrorCode.INVALID_ARGUMENT,
               "date format '" + f + "' has an unknown specifier at position " + (k + 1));
@@ -505,8 +548,22 @@ final class TimeFunctions {
             text.append(DAY_NAMES[(int) dayOfWeek(days) - 1]);
             break;
           case 'Y':
-          case 'x':
             text.append(String.format(Locale.ROOT, "%04d", year(civil)));
+            break;
+          case 'x':
+            text.append(String.format(Locale.ROOT, "%04d", isoWeekYear(days)));
+            break;
+          case 'X':
+            text.append(String.format(Locale.ROOT, "%04d", sundayWeekOfYear(days, true)));
+            break;
+          case 'U':
+            two(text, sundayWeek(days));
+            break;
+          case 'u':
+            two(text, mondayWeek(days));
+            break;
+          case 'V':
+            two(text, sundayWeekOfYear(days, false));
             break;
           case 'y':
             two(text, Math.floorMod(year(civil), 100));
@@ -524,12 +581,6 @@ final class TimeFunctions {
                       : d % 10 == 1 ? "st" : d % 10 == 2 ? "nd" : d % 10 == 3 ? "rd" : "th");
               break;
             }
-          case 'U':
-          case 'u':
-          case 'V':
-          case 'X':
-            throw new TarnException(
-                ErrorCode.NOT_SUPPORTED, "date_format specifier %" + s + " is not supported");
           default:
             text.append(s);
         }
@@ -558,8 +609,19 @@ final class TimeFunctions {
       char s = format.charAt(++k);
       switch (s) {
         case 'Y':
-        case 'x':
           b.appendValue(ChronoField.YEAR, 4);
+          break;
+        case 'x':
+          b.appendValue(IsoFields.WEEK_BASED_YEAR, 4);
+          break;
+        case 'v':
+          b.appendValue(IsoFields.WEEK_OF_WEEK_BASED_YEAR, 2);
+          break;
+        case 'a':
+          b.appendText(ChronoField.DAY_OF_WEEK, TextStyle.SHORT);
+          break;
+        case 'W':
+          b.appendText(ChronoField.DAY_OF_WEEK, TextStyle.FULL);
           break;
         case 'y':
           b.appendValueReduced(ChronoField.YEAR, 2, 2, 2000);
@@ -627,6 +689,15 @@ final class TimeFunctions {
     }
     // Fields the format leaves out default as in Trino: 1970-01-01 00:00.
     boolean dayOfYear = format.contains("%j");
+    if (format.contains("%v") || format.contains("%x")) {
+      // An ISO week date: %x-%v alone is the week's Monday.
+      b.parseDefaulting(IsoFields.WEEK_BASED_YEAR, 1970)
+          .parseDefaulting(IsoFields.WEEK_OF_WEEK_BASED_YEAR, 1);
+      if (!format.contains("%a") && !format.contains("%W")) {
+        b.parseDefaulting(ChronoField.DAY_OF_WEEK, 1);
+      }
+      return b.toFormatter(Locale.ENGLISH).withResolverStyle(ResolverStyle.SMART);
+    }
     b.parseDefaulting(ChronoField.YEAR, 1970);
     if (!dayOfYear) {
       b.parseDefaulting(ChronoField.MONTH_OF_YEAR, 1).parseDefaulting(ChronoField.DAY_OF_MONTH, 1);

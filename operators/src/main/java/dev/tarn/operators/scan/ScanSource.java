@@ -41,8 +41,9 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
  * split's partition values).
  *
  * <p>Files are opened lazily, one at a time, and a batch is read only when downstream pulls: the
- * scan never reads ahead. Stats count files opened, bytes read (as the readers report them) and
- * rows produced.
+ * scan never reads ahead. With a row limit (a LIMIT pushed down), readers are asked for batches no
+ * larger than the rows still needed, and the scan completes once it has produced the limit. Stats
+ * count files opened, bytes read (as the readers report them) and rows produced.
  */
 public final class ScanSource extends GraphStage<SourceShape<Batch>> {
   /** Rows per batch the readers are asked for. */
@@ -62,6 +63,8 @@ public final class ScanSource extends GraphStage<SourceShape<Batch>> {
   // Over the scan's output: its data columns come first, so references to them are also
   // references to the request's output; readers ignore conjuncts on partition columns.
   private final Expr predicate;
+  // Rows to produce at most; -1 for all.
+  private final long limit;
 
   /**
    * @param dataColumns indexes into {@code table.columns()}, in output order
@@ -103,6 +106,37 @@ public final class ScanSource extends GraphStage<SourceShape<Batch>> {
       int batchRows,
       BufferAllocator allocator,
       OperatorStats stats) {
+    this(
+        table,
+        splits,
+        dataColumns,
+        partitionColumns,
+        predicate,
+        -1,
+        reader,
+        storage,
+        batchRows,
+        allocator,
+        stats);
+  }
+
+  /** As above, producing at most {@code limit} rows ({@code -1} for all). */
+  public ScanSource(
+      TableMetadata table,
+      List<ScanSplit> splits,
+      List<Integer> dataColumns,
+      List<Integer> partitionColumns,
+      Expr predicate,
+      long limit,
+      FormatReader reader,
+      LakeStorage storage,
+      int batchRows,
+      BufferAllocator allocator,
+      OperatorStats stats) {
+    if (limit < -1) {
+      throw new IllegalArgumentException("scan limit must be >= 0, or -1 for none: " + limit);
+    }
+    this.limit = limit;
     this.table = Objects.requireNonNull(table, "table");
     this.splits = List.copyOf(splits);
     this.dataColumns = dataColumns.stream().mapToInt(Integer::intValue).toArray();
@@ -162,6 +196,31 @@ public final class ScanSource extends GraphStage<SourceShape<Batch>> {
       LakeStorage storage,
       BufferAllocator allocator,
       OperatorStats stats) {
+    return source(
+        table,
+        splits,
+        dataColumns,
+        partitionColumns,
+        predicate,
+        -1,
+        reader,
+        storage,
+        allocator,
+        stats);
+  }
+
+  /** As above, producing at most {@code limit} rows per scan ({@code -1} for all). */
+  public static Source<Batch, NotUsed> source(
+      TableMetadata table,
+      List<ScanSplit> splits,
+      List<Integer> dataColumns,
+      List<Integer> partitionColumns,
+      Expr predicate,
+      long limit,
+      FormatReader reader,
+      LakeStorage storage,
+      BufferAllocator allocator,
+      OperatorStats stats) {
     return Source.fromGraph(
         new ScanSource(
             table,
@@ -169,6 +228,7 @@ public final class ScanSource extends GraphStage<SourceShape<Batch>> {
             dataColumns,
             partitionColumns,
             predicate,
+            limit,
             reader,
             storage,
             BATCH_ROWS,
@@ -245,6 +305,7 @@ public final class ScanSource extends GraphStage<SourceShape<Batch>> {
       private BatchReader current;
       private Object[] partitionValues;
       private long bytesCounted;
+      private long remaining = limit < 0 ? Long.MAX_VALUE : limit;
 
       {
         setHandler(
@@ -274,8 +335,29 @@ public final class ScanSource extends GraphStage<SourceShape<Batch>> {
             });
       }
 
-      /** The next non-empty batch, opening files as needed; null when all files are read. */
+      /**
+       * The next non-empty batch, opening files as needed; null when all files are read or the
+       * limit is reached.
+       */
       private Batch nextBatch() {
+        if (remaining == 0) {
+          return null;
+        }
+        Batch batch = readBatch();
+        if (batch == null || limit < 0) {
+          return batch;
+        }
+        if (batch.rowCount() > remaining) {
+          Batch whole = batch;
+          try (whole) {
+            batch = BatchGather.slice(whole, 0, (int) remaining, allocator);
+          }
+        }
+        remaining -= batch.rowCount();
+        return batch;
+      }
+
+      private Batch readBatch() {
         while (true) {
           if (current == null) {
             if (nextSplit >= splits.size()) {
@@ -291,9 +373,10 @@ public final class ScanSource extends GraphStage<SourceShape<Batch>> {
                       table.partitionColumns().get(p),
                       split.file().path());
             }
+            // Under a limit, no batch larger than the rows still needed.
+            int rows = (int) Math.min(batchRows, remaining);
             ScanRequest request =
-                new ScanRequest(
-                    table.columns(), dataColumns, table.properties(), batchRows, predicate);
+                new ScanRequest(table.columns(), dataColumns, table.properties(), rows, predicate);
             current = reader.open(storage, split.file(), request, allocator);
             bytesCounted = 0;
             stats.addFileOpened();

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The aggregates without a partial form (SINGLE step), compared with DuckDB. */
+/** The aggregates beyond the SQL core in one SINGLE step, compared with DuckDB. */
 class SingleStepAggregatesTest {
   static final List<Column> COLUMNS =
       TestBatches.columns(
@@ -200,17 +200,43 @@ class SingleStepAggregatesTest {
               () ->
                   new HashAggregateStage(
                       List.of(0),
-                      List.of(agg(AggregateFunction.STDDEV, 1, SqlType.DOUBLE, "spread")),
+                      List.of(agg(AggregateFunction.SINGLE_VALUE, 1, SqlType.DOUBLE, "only")),
                       AggregateStep.PARTIAL,
                       COLUMNS,
-                      TestBatches.columns("b integer", "spread double"),
+                      TestBatches.columns("b integer", "only double"),
                       allocator,
                       new OperatorStats("HashAggregate")))
           .isInstanceOf(TarnException.class)
-          .hasMessageContaining("stddev (spread)")
+          .hasMessageContaining("single_value (only)")
           .hasMessageContaining("SINGLE")
           .satisfies(
               e -> assertThat(((TarnException) e).code()).isEqualTo(ErrorCode.NOT_SUPPORTED));
     }
+  }
+
+  /** A scalar sub-query's value: NULL for no row, the row's value for one, an error for two. */
+  @Test
+  void singleValueFailsOnASecondRowOfAGroup() {
+    List<Column> columns = TestBatches.columns("g integer", "v varchar");
+    List<AggregateCall> calls =
+        List.of(agg(AggregateFunction.SINGLE_VALUE, 1, SqlType.VARCHAR, "s"));
+    assertThat(
+            single(
+                List.of(TestBatches.row(1, "a"), TestBatches.row(2, null)),
+                columns,
+                List.of(0),
+                calls))
+        .containsExactlyInAnyOrder(TestBatches.row(1L, "a"), TestBatches.row(2L, null));
+    assertThat(single(List.of(), columns, List.of(), calls))
+        .containsExactly(java.util.Arrays.asList((Object) null));
+    assertThatThrownBy(
+            () ->
+                single(
+                    List.of(TestBatches.row(1, "a"), TestBatches.row(1, null)),
+                    columns,
+                    List.of(0),
+                    calls))
+        .isInstanceOf(TarnException.class)
+        .hasMessageContaining("Scalar sub-query has returned multiple rows");
   }
 }

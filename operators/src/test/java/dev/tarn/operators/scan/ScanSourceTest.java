@@ -192,6 +192,46 @@ class ScanSourceTest {
     assertThat(format.open).isZero();
   }
 
+  /** A pushed-down limit asks the reader for small batches and stops at the limit by itself. */
+  @Test
+  void limitReadsOnlyTheRowsItNeeds() {
+    FakeFormat format =
+        new FakeFormat(Map.of("/a", rows(0, 3), "/b", rows(3, 50), "/c", rows(53, 50)));
+    OperatorStats stats = new OperatorStats("Scan");
+    try (BufferAllocator allocator = TestMemory.allocator()) {
+      ScanSource scan =
+          new ScanSource(
+              TABLE,
+              List.of(
+                  split("/a", "2024-01-02", "eu"),
+                  split("/b", "2024-01-03", "eu"),
+                  split("/c", "2024-01-04", "eu")),
+              List.of(0),
+              List.of(1),
+              null,
+              5,
+              format,
+              NO_STORAGE,
+              100,
+              allocator,
+              stats);
+      List<List<Object>> out =
+          TestBatches.rowsAndClose(
+              StreamTesting.run(org.apache.pekko.stream.javadsl.Source.fromGraph(scan)));
+      assertThat(out)
+          .containsExactly(
+              List.of(0L, "eu"),
+              List.of(1L, "eu"),
+              List.of(2L, "eu"),
+              List.of(3L, "eu"),
+              List.of(4L, "eu"));
+    }
+    assertThat(format.opened).containsExactly("/a", "/b");
+    assertThat(format.open).isZero();
+    assertThat(stats.rowsOut()).isEqualTo(5);
+    assertThat(stats.batchesOut()).isEqualTo(2);
+  }
+
   @Test
   void missingFileFailsWithItsPath() {
     FakeFormat format = new FakeFormat(Map.of("/a", rows(0, 1)));

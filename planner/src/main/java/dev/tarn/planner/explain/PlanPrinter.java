@@ -76,6 +76,15 @@ public final class PlanPrinter {
       for (Column column : node.outputColumns()) {
         columns.add(column.name());
       }
+      if (node.limit() >= 0) {
+        return line(
+            node,
+            "Scan",
+            "table=" + node.table().qualifiedName(),
+            "files=" + node.files().size(),
+            "columns=" + columns,
+            "limit=" + node.limit());
+      }
       return line(
           node,
           "Scan",
@@ -114,6 +123,9 @@ public final class PlanPrinter {
             call.argument() < 0
                 ? "*"
                 : (call.distinct() ? "DISTINCT " : "") + input.get(call.argument()).name();
+        if (!Double.isNaN(call.parameter())) {
+          argument += ", " + call.parameter();
+        }
         calls.add(call.name() + " := " + function + "(" + argument + ")");
       }
       return line(node, "Aggregate", "step=" + node.step(), "keys=" + keys, "aggregates=" + calls);

@@ -423,6 +423,23 @@ final class ExpressionTranslator {
         return simple(Operator.FROM_UNIXTIME, call, columnMap, type);
       case "TO_UNIXTIME":
         return simple(Operator.TO_UNIXTIME, call, columnMap, type);
+      case "RANDOM":
+      case "RAND":
+        return simple(Operator.RANDOM, call, columnMap, type);
+      case "JSON_EXTRACT":
+        return simple(Operator.JSON_EXTRACT, call, columnMap, type);
+      case "JSON_EXTRACT_SCALAR":
+        return simple(Operator.JSON_EXTRACT_SCALAR, call, columnMap, type);
+      case "JSON_SIZE":
+        return simple(Operator.JSON_SIZE, call, columnMap, type);
+      case "JSON_PARSE":
+        return simple(Operator.JSON_PARSE, call, columnMap, type);
+      case "JSON_FORMAT":
+        return simple(Operator.JSON_FORMAT, call, columnMap, type);
+      case "JSON_ARRAY_LENGTH":
+        return simple(Operator.JSON_ARRAY_LENGTH, call, columnMap, type);
+      case "JSON_ARRAY_CONTAINS":
+        return simple(Operator.JSON_ARRAY_CONTAINS, call, columnMap, type);
       case "DAY_OF_WEEK":
       case "DOW":
         return simple(Operator.EXTRACT_DAY_OF_WEEK, call, columnMap, type);

@@ -54,6 +54,8 @@ public sealed interface PlanNode extends TarnMessage
    * @param partitionColumns indexes into {@code table.partitionColumns()}
    * @param predicate a filter the scan may use to skip data (row groups); may be null. The scan
    *     need not apply it row by row: a Filter above still does.
+   * @param limit at most this many rows per task (a LIMIT right above, pushed down; the LIMIT stays
+   *     above it); -1 for all rows
    */
   record Scan(
       TableMetadata table,
@@ -61,9 +63,24 @@ public sealed interface PlanNode extends TarnMessage
       List<Integer> dataColumns,
       List<Integer> partitionColumns,
       Expr predicate,
-      List<Column> outputColumns)
+      List<Column> outputColumns,
+      long limit)
       implements PlanNode {
+    /** A scan of every row. */
+    public Scan(
+        TableMetadata table,
+        List<ScanFile> files,
+        List<Integer> dataColumns,
+        List<Integer> partitionColumns,
+        Expr predicate,
+        List<Column> outputColumns) {
+      this(table, files, dataColumns, partitionColumns, predicate, outputColumns, -1);
+    }
+
     public Scan {
+      if (limit < -1) {
+        throw new IllegalArgumentException("scan limit must be >= 0, or -1 for none: " + limit);
+      }
       Objects.requireNonNull(table, "table");
       files = List.copyOf(Objects.requireNonNull(files, "files"));
       dataColumns = List.copyOf(Objects.requireNonNull(dataColumns, "dataColumns"));
@@ -76,7 +93,13 @@ public sealed interface PlanNode extends TarnMessage
 
     /** The same scan over other files (a task's share). */
     public Scan withFiles(List<ScanFile> taskFiles) {
-      return new Scan(table, taskFiles, dataColumns, partitionColumns, predicate, outputColumns);
+      return new Scan(
+          table, taskFiles, dataColumns, partitionColumns, predicate, outputColumns, limit);
+    }
+
+    /** The same scan stopping after {@code rows} rows per task. */
+    public Scan withLimit(long rows) {
+      return new Scan(table, files, dataColumns, partitionColumns, predicate, outputColumns, rows);
     }
 
     @Override

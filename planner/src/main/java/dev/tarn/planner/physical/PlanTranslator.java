@@ -269,7 +269,10 @@ final class PlanTranslator {
             ErrorCode.NOT_SUPPORTED, "FILTER on aggregate " + name + " is not supported");
       }
       AggregateFunction function = aggregateFunction(call);
-      if (call.getArgList().size() > 1) {
+      double parameter = Double.NaN;
+      if (function == AggregateFunction.APPROX_PERCENTILE) {
+        parameter = percentile(call, aggregate);
+      } else if (call.getArgList().size() > 1) {
         throw new TarnException(
             ErrorCode.NOT_SUPPORTED,
             "Aggregate " + name + " over several arguments is not supported");
@@ -281,7 +284,8 @@ final class PlanTranslator {
       Column column = output.get(keyCount + i);
       columns.add(column);
       calls.add(
-          new AggregateCall(function, argument, call.isDistinct(), column.type(), column.name()));
+          new AggregateCall(
+              function, argument, call.isDistinct(), column.type(), column.name(), parameter));
     }
     return new PlanNode.Aggregate(input, keys, calls, AggregateStep.SINGLE, columns);
   }
@@ -346,6 +350,37 @@ final class PlanTranslator {
     return simpleAggregate(project, aggregate.getGroupSet().asList(), calls, null, aggregate);
   }
 
+  /**
+   * approx_percentile's percentile: its second argument, which must be a constant (Calcite passes
+   * it as a column of the Project below the aggregate).
+   */
+  private static double percentile(
+      org.apache.calcite.rel.core.AggregateCall call, Aggregate aggregate) {
+    if (call.getArgList().size() != 2) {
+      throw new TarnException(
+          ErrorCode.NOT_SUPPORTED,
+          "approx_percentile takes a value and a percentile, got "
+              + call.getArgList().size()
+              + " arguments");
+    }
+    RelNode input = aggregate.getInput().stripped();
+    RexNode argument =
+        input instanceof Project project
+            ? project.getProjects().get(call.getArgList().get(1))
+            : null;
+    if (!(argument instanceof RexLiteral literal) || literal.isNull()) {
+      throw new TarnException(
+          ErrorCode.NOT_SUPPORTED, "approx_percentile: the percentile must be a constant");
+    }
+    double percentile = literal.getValueAs(Double.class);
+    if (!(percentile >= 0 && percentile <= 1)) {
+      throw new TarnException(
+          ErrorCode.INVALID_ARGUMENT,
+          "approx_percentile: the percentile must be between 0 and 1, was " + percentile);
+    }
+    return percentile;
+  }
+
   /** Tarn's function for a Calcite aggregate call, by kind, then by name for the others. */
   private static AggregateFunction aggregateFunction(
       org.apache.calcite.rel.core.AggregateCall call) {
@@ -373,6 +408,8 @@ final class PlanTranslator {
         return AggregateFunction.VAR_POP;
       case "approx_distinct":
         return AggregateFunction.APPROX_DISTINCT;
+      case "approx_percentile":
+        return AggregateFunction.APPROX_PERCENTILE;
       default:
         break;
     }
@@ -389,9 +426,8 @@ final class PlanTranslator {
       case MAX:
         return AggregateFunction.MAX;
       case SINGLE_VALUE:
-        // A scalar sub-query's value. Tarn does not check that the sub-query returned at most one
-        // row (Trino fails with "Scalar sub-query has returned multiple rows"): it takes any.
-        return AggregateFunction.ARBITRARY;
+        // A scalar sub-query's value; a second row fails the query, as in Trino.
+        return AggregateFunction.SINGLE_VALUE;
       default:
         throw new TarnException(
             ErrorCode.NOT_SUPPORTED, "Aggregate function " + name + " is not supported");

@@ -7,10 +7,12 @@ import dev.tarn.core.meta.Column;
 import dev.tarn.core.meta.TableSnapshot;
 import dev.tarn.core.plan.AggregateCall;
 import dev.tarn.core.storage.LakeStorage;
+import dev.tarn.planner.rules.SetOpAllToDistinct;
 import dev.tarn.planner.rules.SubQueryToSemiJoin;
 import dev.tarn.planner.schema.LakeSchema;
 import dev.tarn.planner.schema.TarnTypeSystem;
 import dev.tarn.planner.schema.TrinoFunctions;
+import dev.tarn.planner.schema.TrinoTypeCoercion;
 import dev.tarn.planner.sql.QuerySyntax;
 import dev.tarn.planner.sql.Statement;
 import dev.tarn.planner.stages.DistributedPlan;
@@ -200,8 +202,10 @@ public final class QueryPlanner {
                 .withConformance(QuerySyntax.CONFORMANCE)
                 .withDefaultNullCollation(NullCollation.LAST)
                 .withIdentifierExpansion(true)
-                // Trino does not convert varchar to numbers or dates behind the user's back.
-                .withTypeCoercionEnabled(false))
+                // Trino does not convert varchar to numbers or dates behind the user's back: the
+                // coercion hooks allow only bare NULLs and dates compared with timestamps.
+                .withTypeCoercionEnabled(true)
+                .withTypeCoercionFactory(TrinoTypeCoercion::new))
         // Sub-queries stay RexSubQuery expressions for optimize() to rewrite with its rules.
         .sqlToRelConverterConfig(SqlToRelConverter.config().withExpand(false))
         .build();
@@ -214,7 +218,8 @@ public final class QueryPlanner {
    *   <li>sub-queries (scalar, IN, EXISTS, also correlated) become joins: NOT IN and [NOT] EXISTS
    *       under a filter become anti/semi joins ({@link SubQueryToSemiJoin}), the rest goes through
    *       Calcite's correlates and its decorrelator;
-   *   <li>UNION (distinct), INTERSECT and EXCEPT become UNION ALL plus aggregates; window calls in
+   *   <li>INTERSECT ALL and EXCEPT ALL number the copies of each row ({@link SetOpAllToDistinct});
+   *       UNION (distinct), INTERSECT and EXCEPT become UNION ALL plus aggregates; window calls in
    *       a projection move into a Window node;
    *   <li>predicates are pushed down; if a cross product is left, the inner joins are reordered so
    *       that each join has an equality condition where the query provides one (a FROM list keeps
@@ -236,7 +241,7 @@ public final class QueryPlanner {
             current, RelFactories.LOGICAL_BUILDER.create(current.getCluster(), null));
     current =
         hep(
-            current,
+            SetOpAllToDistinct.rewrite(current),
             HepMatchOrder.BOTTOM_UP,
             List.of(
                 CoreRules.UNION_TO_DISTINCT,
@@ -336,7 +341,8 @@ public final class QueryPlanner {
                 call.argument(),
                 call.distinct(),
                 call.resultType(),
-                names.get(keyCount + i)));
+                names.get(keyCount + i),
+                call.parameter()));
       }
       return new PlanNode.Aggregate(
           aggregate.source(), aggregate.groupKeys(), calls, aggregate.step(), renamed);

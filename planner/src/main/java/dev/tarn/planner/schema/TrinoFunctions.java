@@ -23,25 +23,38 @@ public final class TrinoFunctions {
         name, SqlKind.OTHER_FUNCTION, ReturnTypes.DOUBLE_NULLABLE, OperandTypes.NUMERIC);
   }
 
-  /** count_if, arbitrary, approx_distinct, bool_and, bool_or, and the variance family. */
+  /**
+   * count_if, arbitrary, approx_distinct, approx_percentile, bool_and, bool_or, and the variance
+   * family; chained with {@link TrinoScalarFunctions}.
+   */
   public static final SqlOperatorTable TABLE =
-      SqlOperatorTables.of(
-          List.of(
-              SqlBasicAggFunction.create(
-                  "COUNT_IF", SqlKind.OTHER_FUNCTION, ReturnTypes.BIGINT, OperandTypes.BOOLEAN),
-              SqlBasicAggFunction.create(
-                  "ARBITRARY",
-                  SqlKind.OTHER_FUNCTION,
-                  ReturnTypes.ARG0_NULLABLE_IF_EMPTY,
-                  OperandTypes.ANY),
-              SqlBasicAggFunction.create(
-                  "APPROX_DISTINCT", SqlKind.OTHER_FUNCTION, ReturnTypes.BIGINT, OperandTypes.ANY),
-              SqlLibraryOperators.BOOL_AND,
-              SqlLibraryOperators.BOOL_OR,
-              doubleStatistic("STDDEV"),
-              doubleStatistic("STDDEV_SAMP"),
-              doubleStatistic("STDDEV_POP"),
-              doubleStatistic("VARIANCE"),
-              doubleStatistic("VAR_SAMP"),
-              doubleStatistic("VAR_POP")));
+      SqlOperatorTables.chain(
+          TrinoScalarFunctions.TABLE,
+          SqlOperatorTables.of(
+              List.of(
+                  SqlBasicAggFunction.create(
+                      "COUNT_IF", SqlKind.OTHER_FUNCTION, ReturnTypes.BIGINT, OperandTypes.BOOLEAN),
+                  SqlBasicAggFunction.create(
+                      "ARBITRARY",
+                      SqlKind.OTHER_FUNCTION,
+                      ReturnTypes.ARG0_NULLABLE_IF_EMPTY,
+                      OperandTypes.ANY),
+                  SqlBasicAggFunction.create(
+                      "APPROX_DISTINCT",
+                      SqlKind.OTHER_FUNCTION,
+                      ReturnTypes.BIGINT,
+                      OperandTypes.ANY),
+                  SqlBasicAggFunction.create(
+                      "APPROX_PERCENTILE",
+                      SqlKind.OTHER_FUNCTION,
+                      ReturnTypes.ARG0_FORCE_NULLABLE,
+                      OperandTypes.NUMERIC_NUMERIC),
+                  SqlLibraryOperators.BOOL_AND,
+                  SqlLibraryOperators.BOOL_OR,
+                  doubleStatistic("STDDEV"),
+                  doubleStatistic("STDDEV_SAMP"),
+                  doubleStatistic("STDDEV_POP"),
+                  doubleStatistic("VARIANCE"),
+                  doubleStatistic("VAR_SAMP"),
+                  doubleStatistic("VAR_POP"))));
 }

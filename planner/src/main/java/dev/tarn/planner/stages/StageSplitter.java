@@ -210,9 +210,9 @@ public final class StageSplitter {
       single |= call.distinct() || !call.function().hasPartialForm();
     }
     if (single) {
-      // A distinct count, a variance or the like cannot be merged from partial results: each
-      // group's rows must all reach one task. HASH on the group keys does that; without keys,
-      // everything is GATHERed into one.
+      // A DISTINCT aggregate or a scalar sub-query's single value cannot be merged from partial
+      // results: each group's rows must all reach one task. HASH on the group keys does that;
+      // without keys, everything is GATHERed into one.
       List<Integer> keys = aggregate.groupKeys();
       PlanNode.RemoteSource input =
           exchange(
@@ -234,34 +234,17 @@ public final class StageSplitter {
     }
     for (AggregateCall call : aggregate.aggregates()) {
       int first = partialColumns.size();
-      switch (call.function()) {
-        case AVG:
-          SqlType input = sourceColumns.get(call.argument()).type();
-          SqlType sum =
-              input.kind() == SqlType.Kind.DECIMAL
-                  ? SqlType.decimal(38, input.scale())
-                  : SqlType.DOUBLE;
-          partialColumns.add(new Column(call.name() + "$sum", sum));
-          partialColumns.add(new Column(call.name() + "$count", SqlType.BIGINT));
-          break;
-        case COUNT:
-        case COUNT_STAR:
-          partialColumns.add(new Column(call.name(), SqlType.BIGINT));
-          break;
-        case SUM:
-        case MIN:
-        case MAX:
-          partialColumns.add(new Column(call.name(), call.resultType()));
-          break;
-        default:
-          throw new IllegalStateException(call.function() + " has no partial form");
+      SqlType argumentType = call.argument() < 0 ? null : sourceColumns.get(call.argument()).type();
+      List<SqlType> intermediate =
+          call.function().intermediateTypes(argumentType, call.resultType());
+      for (int k = 0; k < intermediate.size(); k++) {
+        partialColumns.add(
+            new Column(intermediateName(call, k, intermediate.size()), intermediate.get(k)));
       }
-      // FINAL adds up partial counts alike for COUNT and COUNT(*), so both merge as COUNT.
-      AggregateFunction merge =
-          call.function() == AggregateFunction.COUNT_STAR
-              ? AggregateFunction.COUNT
-              : call.function();
-      finalCalls.add(new AggregateCall(merge, first, false, call.resultType(), call.name()));
+      // FINAL adds up partial counts alike for COUNT, COUNT(*) and COUNT_IF: all merge as COUNT.
+      AggregateFunction merge = call.function().mergeFunction();
+      finalCalls.add(
+          new AggregateCall(merge, first, false, call.resultType(), call.name(), call.parameter()));
     }
     Piece input = detached(aggregate.source());
     input.fragment =
@@ -277,6 +260,17 @@ public final class StageSplitter {
     piece.distribute(keyCount == 0 ? Distribution.SINGLE : Distribution.HASH);
     return new PlanNode.Aggregate(
         partials, finalKeys, finalCalls, AggregateStep.FINAL, aggregate.outputColumns());
+  }
+
+  /** The name of a call's intermediate column {@code index} of {@code width}. */
+  private static String intermediateName(AggregateCall call, int index, int width) {
+    if (width == 1) {
+      return call.name();
+    }
+    if (call.function() == AggregateFunction.AVG) {
+      return call.name() + (index == 0 ? "$sum" : "$count");
+    }
+    return call.name() + "$" + index;
   }
 
   /**
@@ -346,13 +340,15 @@ public final class StageSplitter {
   private PlanNode limit(PlanNode.Limit limit, Piece piece) {
     Piece input = detached(limit.source());
     PlanNode source;
+    long rows =
+        limit.count() > Long.MAX_VALUE - limit.offset()
+            ? Long.MAX_VALUE
+            : limit.offset() + limit.count();
+    // Each task's scan needs at most offset + count rows (see LimitIntoScan).
+    input.fragment = LimitIntoScan.apply(input.fragment, rows);
     if (input.distribution == Distribution.SINGLE) {
       source = absorb(input, piece);
     } else {
-      long rows =
-          limit.count() > Long.MAX_VALUE - limit.offset()
-              ? Long.MAX_VALUE
-              : limit.offset() + limit.count();
       input.fragment = new PlanNode.Limit(input.fragment, 0, rows);
       source = remote(input, OutputPartitioning.GATHER, piece);
     }

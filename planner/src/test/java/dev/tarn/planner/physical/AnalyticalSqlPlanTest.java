@@ -176,11 +176,11 @@ class AnalyticalSqlPlanTest {
     PlanNode.Join join = onlyJoin(plan);
     assertThat(join.type()).isEqualTo(JoinType.LEFT);
     assertThat(join.probeKeys()).hasSize(1);
-    // SINGLE_VALUE (the scalar sub-query's value) runs as arbitrary, without a partial form.
+    // SINGLE_VALUE (the scalar sub-query's value; a second row fails) has no partial form.
     assertThat(nodes(plan, PlanNode.Aggregate.class))
         .flatExtracting(PlanNode.Aggregate::aggregates)
         .extracting(call -> call.function())
-        .containsExactly(AggregateFunction.ARBITRARY);
+        .containsExactly(AggregateFunction.SINGLE_VALUE);
   }
 
   @Test
@@ -320,16 +320,23 @@ class AnalyticalSqlPlanTest {
   }
 
   @Test
-  void aggregatesWithoutPartialFormRunInOneStepHashedOnTheirKeys() {
+  void trinoAggregatesRunAsPartialThenFinal() {
     DistributedPlan plan =
         lake.plan(
             "SELECT o_custkey, stddev(o_total), count_if(o_total > 5), bool_or(o_total > 5),"
                 + " arbitrary(o_comment), var_pop(o_total) FROM orders GROUP BY o_custkey");
     List<PlanNode.Aggregate> aggregates = nodes(plan, PlanNode.Aggregate.class);
-    assertThat(aggregates).hasSize(1);
-    PlanNode.Aggregate aggregate = aggregates.get(0);
-    assertThat(aggregate.step()).isEqualTo(AggregateStep.SINGLE);
-    assertThat(aggregate.aggregates())
+    assertThat(aggregates)
+        .extracting(PlanNode.Aggregate::step)
+        .containsExactlyInAnyOrder(AggregateStep.PARTIAL, AggregateStep.FINAL);
+    PlanNode.Aggregate partial =
+        aggregates.stream()
+            .filter(a -> a.step() == AggregateStep.PARTIAL)
+            .findFirst()
+            .orElseThrow();
+    PlanNode.Aggregate merge =
+        aggregates.stream().filter(a -> a.step() == AggregateStep.FINAL).findFirst().orElseThrow();
+    assertThat(partial.aggregates())
         .extracting(call -> call.function())
         .containsExactly(
             AggregateFunction.STDDEV,
@@ -337,9 +344,19 @@ class AnalyticalSqlPlanTest {
             AggregateFunction.BOOL_OR,
             AggregateFunction.ARBITRARY,
             AggregateFunction.VAR_POP);
-    // Trino's stddev of a decimal is a double.
-    assertThat(aggregate.aggregates().get(0).resultType()).isEqualTo(SqlType.DOUBLE);
-    assertThat(stageOf(plan, aggregate).distribution()).isEqualTo(Distribution.HASH);
+    // count_if's partial counts merge as a count.
+    assertThat(merge.aggregates())
+        .extracting(call -> call.function())
+        .containsExactly(
+            AggregateFunction.STDDEV,
+            AggregateFunction.COUNT,
+            AggregateFunction.BOOL_OR,
+            AggregateFunction.ARBITRARY,
+            AggregateFunction.VAR_POP);
+    // Trino's stddev of a decimal is a double; its partial state is count, mean and squares.
+    assertThat(merge.aggregates().get(0).resultType()).isEqualTo(SqlType.DOUBLE);
+    assertThat(partial.outputColumns()).hasSize(1 + 3 + 1 + 1 + 1 + 3);
+    assertThat(stageOf(plan, merge).distribution()).isEqualTo(Distribution.HASH);
   }
 
   @Test

@@ -68,7 +68,27 @@ class StageSplitterTest {
         StageSplitter.split(new PlanNode.Limit(scan(10), 3, 5), PlannerOptions.DEFAULT);
     assertThat(plan.stage(0).fragment())
         .isEqualTo(new PlanNode.Limit(new PlanNode.RemoteSource(1, COLUMNS), 3, 5));
-    assertThat(plan.stage(1).fragment()).isEqualTo(new PlanNode.Limit(scan(10), 0, 8));
+    // Each task's scan stops after offset + count rows itself (LimitIntoScan).
+    assertThat(plan.stage(1).fragment()).isEqualTo(new PlanNode.Limit(scan(10).withLimit(8), 0, 8));
+  }
+
+  @Test
+  void limitIsPushedThroughProjectionsButNotFilters() {
+    PlanNode.Project project =
+        new PlanNode.Project(
+            scan(10), List.of(new Expr.ColumnRef(0, SqlType.BIGINT)), List.of("k"));
+    DistributedPlan projected =
+        StageSplitter.split(new PlanNode.Limit(project, 0, 5), PlannerOptions.DEFAULT);
+    assertThat(projected.stage(1).fragment())
+        .isEqualTo(
+            new PlanNode.Limit(
+                new PlanNode.Project(scan(10).withLimit(5), project.expressions(), project.names()),
+                0,
+                5));
+    PlanNode.Filter filter = new PlanNode.Filter(scan(10), new Expr.Literal(true, SqlType.BOOLEAN));
+    DistributedPlan filtered =
+        StageSplitter.split(new PlanNode.Limit(filter, 0, 5), PlannerOptions.DEFAULT);
+    assertThat(filtered.stage(1).fragment()).isEqualTo(new PlanNode.Limit(filter, 0, 5));
   }
 
   @Test

@@ -225,4 +225,25 @@ class NodeQueriesTest {
     assertThat(pruned).contains("Scan: rowsIn=0, rowsOut=" + east + ",");
     assertThat(pruned).contains("filesOpened=" + LakeFixture.FILES_PER_REGION + ",");
   }
+
+  /**
+   * A LIMIT over a plain scan is pushed into it: each task's scan reads at most 10 rows (the final
+   * LIMIT stays), where it used to read whole batches of its files.
+   */
+  @Test
+  void limitOverAScanReadsOnlyTheRowsItNeeds() throws Exception {
+    QueryResults limited = ok("SELECT id, product FROM sales LIMIT 10");
+    assertThat(limited.rows()).hasSize(10);
+    String plan = (String) ok("EXPLAIN SELECT * FROM sales LIMIT 10").rows().get(0).get(0);
+    assertThat(plan).contains("limit=10");
+    String text = (String) ok("EXPLAIN ANALYZE SELECT * FROM sales LIMIT 10").rows().get(0).get(0);
+    java.util.regex.Matcher scan =
+        java.util.regex.Pattern.compile("Scan: rowsIn=0, rowsOut=(\\d+),").matcher(text);
+    assertThat(scan.find()).as(text).isTrue();
+    // At most 10 rows per task (without the pushdown each task read a whole file's batch).
+    assertThat(Long.parseLong(scan.group(1))).as(text).isLessThanOrEqualTo(10L * 8);
+    String plain =
+        (String) ok("EXPLAIN SELECT * FROM sales WHERE quantity > 3 LIMIT 10").rows().get(0).get(0);
+    assertThat(plain).doesNotContain("limit=");
+  }
 }
