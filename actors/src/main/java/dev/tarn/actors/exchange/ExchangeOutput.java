@@ -1,9 +1,9 @@
 package dev.tarn.actors.exchange;
 
-import dev.tarn.actors.task.TaskSpec;
 import dev.tarn.core.batch.Batch;
 import dev.tarn.operators.exchange.ArrowIpc;
 import dev.tarn.operators.exchange.HashPartitioner;
+import dev.tarn.planner.stages.StagePlan;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -46,21 +46,23 @@ public final class ExchangeOutput {
   /**
    * Materializes the task's graph.
    *
+   * @param output how the task's output is split among its consumers
+   * @param n how many consumer partitions read it
    * @param onEnd called once with null when the task's operators have completed, or with the
    *     failure
    * @return one stream reference per consumer partition
    */
   public static List<SourceRef<byte[]>> run(
       Source<Batch, NotUsed> source,
-      TaskSpec spec,
+      StagePlan.OutputPartitioning output,
+      int n,
       BufferAllocator allocator,
       ActorSystem<?> system,
       Consumer<Throwable> onEnd) {
-    int n = spec.outputPartitions();
     Source<Routed, NotUsed> routed;
-    switch (spec.output().kind()) {
+    switch (output.kind()) {
       case HASH:
-        int[] keys = spec.output().keys().stream().mapToInt(Integer::intValue).toArray();
+        int[] keys = output.keys().stream().mapToInt(Integer::intValue).toArray();
         routed = source.mapConcat(batch -> partition(batch, keys, n, allocator));
         break;
       case BROADCAST:
@@ -71,7 +73,7 @@ public final class ExchangeOutput {
         routed = source.map(batch -> new Routed(0, encode(batch)));
         break;
       default:
-        throw new AssertionError(spec.output().kind());
+        throw new AssertionError(output.kind());
     }
     Source<Routed, NotUsed> watched =
         routed.watchTermination(
@@ -87,8 +89,7 @@ public final class ExchangeOutput {
     for (int i = 0; i < n; i++) {
       sinks.add(StreamRefs.sourceRef());
     }
-    boolean broadcast =
-        spec.output().kind() == dev.tarn.planner.stages.StagePlan.OutputPartitioning.Kind.BROADCAST;
+    boolean broadcast = output.kind() == StagePlan.OutputPartitioning.Kind.BROADCAST;
     RunnableGraph<List<SourceRef<byte[]>>> graph =
         RunnableGraph.fromGraph(
             GraphDSL.create(

@@ -84,7 +84,8 @@ public final class TaskActor extends AbstractBehavior<TaskActor.Command> {
       outputs =
           ExchangeOutput.run(
               graph.source().via(killSwitch.flow()),
-              spec,
+              spec.output(),
+              spec.outputPartitions(),
               allocator,
               context.getSystem(),
               done -> context.getSelf().tell(new GraphEnded(done)));

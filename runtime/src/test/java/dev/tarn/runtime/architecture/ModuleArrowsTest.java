@@ -24,8 +24,7 @@ class ModuleArrowsTest {
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             // Tarn's own modules arrive as target/classes folders (mvn test) or as their
             // tarn-*.jar files (mvn verify): keep both, and no third-party jar.
-            .withImportOption(
-                location -> !location.isJar() || location.contains("/tarn-"))
+            .withImportOption(location -> !location.isJar() || location.contains("/tarn-"))
             .importPackages("dev.tarn");
     // A rule over classes that were never imported passes: make sure every module is here.
     for (String name :
