@@ -21,6 +21,7 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.FixedWidthVector;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.page.DictionaryPageReadStore;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
@@ -217,10 +218,8 @@ final class ParquetBatchReader implements BatchReader {
   }
 
   private boolean nextRowGroup() {
-    while (rowGroup + 1 < rowGroups.size()
-        && rowGroupFilter != null
-        && !rowGroupFilter.mightMatch(rowGroups.get(rowGroup + 1))) {
-      // The group's statistics rule out every row: skip its pages unread.
+    while (rowGroup + 1 < rowGroups.size() && rowGroupFilter != null && !mightMatch(rowGroup + 1)) {
+      // The group's statistics or dictionaries rule out every row: skip its pages unread.
       rowGroup++;
       rowGroupsSkipped++;
       if (decoders.length > 0) {
@@ -281,6 +280,25 @@ final class ParquetBatchReader implements BatchReader {
     return true;
   }
 
+  /** Whether row group {@code index} might hold a row of the predicate: statistics first. */
+  private boolean mightMatch(int index) {
+    BlockMetaData block = rowGroups.get(index);
+    if (!rowGroupFilter.mightMatch(block)) {
+      return false;
+    }
+    if (!rowGroupFilter.usesDictionaries(block)) {
+      return true;
+    }
+    try (DictionaryPageReadStore dictionaries = reader.getDictionaryReader(block)) {
+      return rowGroupFilter.mightMatchDictionaries(block, dictionaries);
+    } catch (IOException | RuntimeException e) {
+      throw new TarnException(
+          ErrorCode.BAD_DATA,
+          file + ", row group " + index + ": cannot read a dictionary (" + e.getMessage() + ")",
+          e);
+    }
+  }
+
   private boolean isRequested(ColumnPath path) {
     for (ParquetColumnDecoder decoder : decoders) {
       if (ColumnPath.get(decoder.descriptor().getPath()).equals(path)) {
@@ -295,7 +313,7 @@ final class ParquetBatchReader implements BatchReader {
     return bytesRead;
   }
 
-  /** Row groups skipped on their statistics so far. */
+  /** Row groups skipped on their statistics or dictionaries so far. */
   int rowGroupsSkipped() {
     return rowGroupsSkipped;
   }
