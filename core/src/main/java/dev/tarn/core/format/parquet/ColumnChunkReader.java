@@ -127,7 +127,7 @@ final class ColumnChunkReader {
     }
     int n = Math.min(maxRows, pageLeft);
     run.rows = n;
-    if (maxDefinition == 0) {
+    if (maxDefinition == 0 || definitions.skipRepeated(n, maxDefinition)) {
       run.nonNull = n;
       run.allValid = true;
     } else {
@@ -240,7 +240,8 @@ final class ColumnChunkReader {
     }
     if (physical == PrimitiveTypeName.BINARY) {
       int[] offsets = new int[size + 1];
-      byte[] data = new byte[Math.max(0, bytes.length - 4 * size)];
+      // 16 bytes of padding let the gather copy short strings as two longs, see decodeDictionary.
+      byte[] data = new byte[Math.max(0, bytes.length - 4 * size) + 16];
       int p = 0;
       int out = 0;
       for (int i = 0; i < size; i++) {
@@ -362,10 +363,17 @@ final class ColumnChunkReader {
         int start = from[id];
         int length = from[id + 1] - start;
         byte[] target = run.bytes;
-        if (out + length > target.length) {
-          target = growBytes(out + length);
+        if (out + Math.max(length, 16) > target.length) {
+          target = growBytes(out + Math.max(length, 16));
         }
-        System.arraycopy(dictionary, start, target, out, length);
+        if (length <= 16) {
+          // Most dictionary strings are short: two long moves beat a call to arraycopy. Bytes
+          // past the value land in the target's free space and are overwritten by the next one.
+          ValueRun.writeLong(target, out, ValueRun.readLong(dictionary, start));
+          ValueRun.writeLong(target, out + 8, ValueRun.readLong(dictionary, start + 8));
+        } else {
+          System.arraycopy(dictionary, start, target, out, length);
+        }
         out += length;
         offsets[k + 1] = out;
       }

@@ -73,6 +73,9 @@ final class ParquetColumnDecoder {
   /** Width in bytes of the target vector's values on the LONG path (1, 2, 4, 8, or 16). */
   private final int width;
 
+  /** The LONG path's values of one run, after conversion, before they are stored. */
+  private long[] longScratch = new long[0];
+
   ParquetColumnDecoder(String file, String column, ColumnDescriptor descriptor, SqlType tableType) {
     this.file = file;
     this.column = column;
@@ -263,50 +266,106 @@ final class ParquetColumnDecoder {
       data.setBytes((long) start * width, run.fixed, run.fixedOffset, (long) rows * width);
       return;
     }
-    long address = data.memoryAddress();
+    int count = run.nonNull;
+    long[] values = longs(count);
+    // One simple loop per step rather than one loop doing every step for each value.
+    if (int64) {
+      for (int k = 0; k < count; k++) {
+        values[k] = run.longAt(k);
+      }
+    } else if (unsigned32) {
+      for (int k = 0; k < count; k++) {
+        values[k] = run.intAt(k) & 0xFFFF_FFFFL;
+      }
+    } else {
+      for (int k = 0; k < count; k++) {
+        values[k] = run.intAt(k);
+      }
+    }
+    if (divideNanos) {
+      for (int k = 0; k < count; k++) {
+        values[k] = Math.floorDiv(values[k], 1000L);
+      }
+    } else if (multiplier != 1) {
+      long factor = multiplier;
+      for (int k = 0; k < count; k++) {
+        values[k] *= factor;
+      }
+    }
+    if (decimalLimit != 0) {
+      for (int k = 0; k < count; k++) {
+        long value = values[k];
+        if (value >= decimalLimit || value <= -decimalLimit) {
+          throw overflow(rowGroup, BigDecimal.valueOf(value, tableType.scale()).toPlainString());
+        }
+      }
+    }
+    long address = data.memoryAddress() + (long) start * width;
+    if (run.allValid) {
+      switch (width) {
+        case 1:
+          for (int r = 0; r < rows; r++) {
+            MemoryUtil.putByte(address + r, (byte) values[r]);
+          }
+          return;
+        case 2:
+          for (int r = 0; r < rows; r++) {
+            MemoryUtil.putShort(address + ((long) r << 1), (short) values[r]);
+          }
+          return;
+        case 4:
+          for (int r = 0; r < rows; r++) {
+            MemoryUtil.putInt(address + ((long) r << 2), (int) values[r]);
+          }
+          return;
+        case 8:
+          for (int r = 0; r < rows; r++) {
+            MemoryUtil.putLong(address + ((long) r << 3), values[r]);
+          }
+          return;
+        default:
+          // Decimal128, little-endian: low word, then the sign extension.
+          for (int r = 0; r < rows; r++) {
+            long value = values[r];
+            MemoryUtil.putLong(address + ((long) r << 4), value);
+            MemoryUtil.putLong(address + ((long) r << 4) + 8, value >> 63);
+          }
+          return;
+      }
+    }
     int k = 0;
     for (int r = 0; r < rows; r++) {
       if (!run.isValid(r)) {
         continue;
       }
-      long value;
-      if (int64) {
-        value = run.longAt(k);
-      } else if (unsigned32) {
-        value = run.intAt(k) & 0xFFFF_FFFFL;
-      } else {
-        value = run.intAt(k);
-      }
-      k++;
-      if (divideNanos) {
-        value = Math.floorDiv(value, 1000L);
-      } else if (multiplier != 1) {
-        value *= multiplier;
-      }
-      if (decimalLimit != 0 && (value >= decimalLimit || value <= -decimalLimit)) {
-        throw overflow(rowGroup, BigDecimal.valueOf(value, tableType.scale()).toPlainString());
-      }
-      long row = start + r;
+      long value = values[k++];
       switch (width) {
         case 1:
-          MemoryUtil.putByte(address + row, (byte) value);
+          MemoryUtil.putByte(address + r, (byte) value);
           break;
         case 2:
-          MemoryUtil.putShort(address + (row << 1), (short) value);
+          MemoryUtil.putShort(address + ((long) r << 1), (short) value);
           break;
         case 4:
-          MemoryUtil.putInt(address + (row << 2), (int) value);
+          MemoryUtil.putInt(address + ((long) r << 2), (int) value);
           break;
         case 8:
-          MemoryUtil.putLong(address + (row << 3), value);
+          MemoryUtil.putLong(address + ((long) r << 3), value);
           break;
         default:
-          // Decimal128, little-endian: low word, then the sign extension.
-          MemoryUtil.putLong(address + (row << 4), value);
-          MemoryUtil.putLong(address + (row << 4) + 8, value < 0 ? -1L : 0L);
+          MemoryUtil.putLong(address + ((long) r << 4), value);
+          MemoryUtil.putLong(address + ((long) r << 4) + 8, value >> 63);
           break;
       }
     }
+  }
+
+  /** A scratch array of at least {@code count} longs, reused from run to run. */
+  private long[] longs(int count) {
+    if (longScratch.length < count) {
+      longScratch = new long[Math.max(count, longScratch.length * 2)];
+    }
+    return longScratch;
   }
 
   private void writeReals(ValueRun run, FieldVector out, int start) {

@@ -106,6 +106,22 @@ final class RleBitPackedDecoder {
     return matches;
   }
 
+  /**
+   * Skips the next {@code count} values if they are all {@code value} within the current RLE run,
+   * and says whether it did; otherwise reads nothing. Spares filling an array with copies of the
+   * same level when a column has no NULLs.
+   */
+  boolean skipRepeated(int count, int value) {
+    if (left == 0) {
+      nextRun();
+    }
+    if (!packed && rleValue == value && left >= count) {
+      left -= count;
+      return true;
+    }
+    return false;
+  }
+
   private void nextRun() {
     int header = readUnsignedVarInt();
     int count = header >>> 1;
