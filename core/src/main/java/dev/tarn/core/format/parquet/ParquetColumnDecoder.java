@@ -417,16 +417,23 @@ final class ParquetColumnDecoder {
     }
   }
 
-  /** All of the run's bytes in one copy, then each row's end offset. */
+  /**
+   * All of the run's bytes in one copy, then each row's end offset. FIXED_LEN_BYTE_ARRAY values
+   * come as fixed-width bytes, every value {@code typeLength} long.
+   */
   private void writeBytes(ValueRun run, BaseVariableWidthVector vector, int start) {
     int rows = run.rows;
     ArrowBuf offsets = vector.getOffsetBuffer();
     if (offsets.capacity() < (long) (start + rows + 1) << 2) {
       throw new IllegalStateException("offset buffer too small for " + (start + rows) + " rows");
     }
+    boolean fixedWidth = physical == PrimitiveType.PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY;
+    int length = descriptor.getPrimitiveType().getTypeLength();
+    byte[] source = fixedWidth ? run.fixed : run.bytes;
+    int sourceStart = fixedWidth ? run.fixedOffset : 0;
+    long total = fixedWidth ? (long) run.nonNull * length : run.offsets[run.nonNull];
     int base = offsets.getInt((long) start << 2);
-    int total = run.offsets[run.nonNull];
-    long needed = (long) base + total;
+    long needed = base + total;
     if (needed > Integer.MAX_VALUE) {
       throw new TarnException(
           ErrorCode.BAD_DATA,
@@ -435,7 +442,7 @@ final class ParquetColumnDecoder {
     if (vector.getDataBuffer().capacity() < needed) {
       vector.reallocDataBuffer(needed);
     }
-    vector.getDataBuffer().setBytes(base, run.bytes, 0, total);
+    vector.getDataBuffer().setBytes(base, source, sourceStart, total);
     markValid(vector.getValidityBuffer(), run, start);
     long address = offsets.memoryAddress() + ((long) (start + 1) << 2);
     int[] ends = run.offsets;
@@ -443,7 +450,8 @@ final class ParquetColumnDecoder {
     int k = 0;
     for (int r = 0; r < rows; r++) {
       if (run.isValid(r)) {
-        end = base + ends[++k];
+        k++;
+        end = base + (fixedWidth ? k * length : ends[k]);
       }
       MemoryUtil.putInt(address + ((long) r << 2), end);
     }

@@ -53,7 +53,8 @@ class ParquetPageDecodingTest {
           new Column("dec38", SqlType.decimal(38, 4)),
           new Column("s", SqlType.VARCHAR),
           new Column("dt", SqlType.DATE),
-          new Column("ts", SqlType.TIMESTAMP));
+          new Column("ts", SqlType.TIMESTAMP),
+          new Column("fx", SqlType.VARBINARY));
 
   static final MessageType MR_SCHEMA =
       MessageTypeParser.parseMessageType(
@@ -62,7 +63,8 @@ class ParquetPageDecodingTest {
               + " optional int32 dec9 (DECIMAL(9,2)); optional int64 dec18 (DECIMAL(18,3));"
               + " optional fixed_len_byte_array(16) dec38 (DECIMAL(38,4));"
               + " optional binary s (STRING); optional int32 dt (DATE);"
-              + " optional int64 ts (TIMESTAMP(MICROS,false)); }");
+              + " optional int64 ts (TIMESTAMP(MICROS,false));"
+              + " optional fixed_len_byte_array(3) fx; }");
 
   /**
    * Writes 20000 rows with parquet-mr; values repeat early and vary later (dictionary fallback).
@@ -122,6 +124,10 @@ class ParquetPageDecodingTest {
         }
         if (i % 12 != 0) {
           g.add("ts", v * 86_399_123_457L - 1_000_000_000_000_000L);
+        }
+        if (i % 14 != 0) {
+          byte[] fixed = {(byte) v, (byte) (v >>> 8), (byte) (v >>> 16)};
+          g.add("fx", Binary.fromConstantByteArray(fixed));
         }
         writer.write(g);
       }
