@@ -67,6 +67,9 @@ final class ColumnChunkReader {
   private byte[] dictionaryBytes;
   private int[] dictionaryOffsets;
 
+  /** INT32 (sign-extended) and INT64 dictionaries, decoded to gather without byte views. */
+  private long[] dictionaryLongs;
+
   private int pageLeft;
   private RleBitPackedDecoder definitions;
   private Mode mode;
@@ -261,11 +264,20 @@ final class ColumnChunkReader {
         throw corrupt("a dictionary of " + size + " values has only " + bytes.length + " bytes");
       }
       dictionaryBytes = bytes;
+      if (physical == PrimitiveTypeName.INT32 || physical == PrimitiveTypeName.INT64) {
+        long[] longs = new long[size];
+        for (int i = 0; i < size; i++) {
+          longs[i] =
+              width == 8 ? ValueRun.readLong(bytes, i << 3) : ValueRun.readInt(bytes, i << 2);
+        }
+        dictionaryLongs = longs;
+      }
     }
     dictionarySize = size;
   }
 
   private void decodeValues(int count) {
+    run.dense = false;
     switch (mode) {
       case PLAIN:
         decodePlain(count);
@@ -377,6 +389,22 @@ final class ColumnChunkReader {
         out += length;
         offsets[k + 1] = out;
       }
+      return;
+    }
+    if (dictionaryLongs != null) {
+      long[] from = dictionaryLongs;
+      if (run.longs.length < count) {
+        run.longs = new long[Math.max(count, run.longs.length * 2)];
+      }
+      long[] out = run.longs;
+      for (int k = 0; k < count; k++) {
+        int id = ids[k];
+        if (id < 0 || id >= size) {
+          throw badIndex(id);
+        }
+        out[k] = from[id];
+      }
+      run.dense = true;
       return;
     }
     byte[] out = fixedScratch(count);

@@ -257,6 +257,7 @@ final class ParquetColumnDecoder {
     boolean int64 = physical == PrimitiveType.PrimitiveTypeName.INT64;
     int fileWidth = int64 ? 8 : 4;
     if (run.allValid
+        && !run.dense
         && width == fileWidth
         && multiplier == 1
         && !divideNanos
@@ -267,17 +268,28 @@ final class ParquetColumnDecoder {
       return;
     }
     int count = run.nonNull;
-    long[] values = longs(count);
+    long[] values;
     // One simple loop per step rather than one loop doing every step for each value.
-    if (int64) {
+    if (run.dense) {
+      // Already longs (gathered from a dictionary): convert in place, the run is used once.
+      values = run.longs;
+      if (unsigned32) {
+        for (int k = 0; k < count; k++) {
+          values[k] &= 0xFFFF_FFFFL;
+        }
+      }
+    } else if (int64) {
+      values = longs(count);
       for (int k = 0; k < count; k++) {
         values[k] = run.longAt(k);
       }
     } else if (unsigned32) {
+      values = longs(count);
       for (int k = 0; k < count; k++) {
         values[k] = run.intAt(k) & 0xFFFF_FFFFL;
       }
     } else {
+      values = longs(count);
       for (int k = 0; k < count; k++) {
         values[k] = run.intAt(k);
       }

@@ -16,6 +16,10 @@ import java.nio.ByteOrder;
  *   <li>BYTE_ARRAY: value {@code k} is {@code bytes[offsets[k] .. offsets[k + 1])}.
  *   <li>BOOLEAN: value {@code k} is {@code booleans[k]} (0 or 1).
  * </ul>
+ *
+ * <p>INT32 and INT64 values gathered from a dictionary come instead as {@code longs[k]} (INT32
+ * sign-extended), flagged by {@link #dense}: the LONG path converts them in place without going
+ * through bytes.
  */
 final class ValueRun {
   private static final VarHandle INTS =
@@ -45,6 +49,11 @@ final class ValueRun {
 
   byte[] booleans = new byte[0];
 
+  /** True when INT32/INT64 values are in {@link #longs} rather than {@link #fixed}. */
+  boolean dense;
+
+  long[] longs = new long[0];
+
   ValueRun(int maxDefinition) {
     this.maxDefinition = maxDefinition;
   }
@@ -54,11 +63,11 @@ final class ValueRun {
   }
 
   int intAt(int k) {
-    return (int) INTS.get(fixed, fixedOffset + (k << 2));
+    return dense ? (int) longs[k] : (int) INTS.get(fixed, fixedOffset + (k << 2));
   }
 
   long longAt(int k) {
-    return (long) LONGS.get(fixed, fixedOffset + (k << 3));
+    return dense ? longs[k] : (long) LONGS.get(fixed, fixedOffset + (k << 3));
   }
 
   float floatAt(int k) {
