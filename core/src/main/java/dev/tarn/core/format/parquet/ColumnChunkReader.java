@@ -5,6 +5,7 @@ import dev.tarn.core.error.TarnException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.apache.parquet.bytes.ByteBufferInputStream;
+import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.ValuesType;
@@ -220,7 +221,13 @@ final class ColumnChunkReader {
     }
   }
 
-  private byte[] bytesOf(org.apache.parquet.bytes.BytesInput input) {
+  /**
+   * A page's bytes as one heap array. {@code toByteArray} is deprecated in favour of variants that
+   * hand out pooled buffers to be released; the decoder wants a plain array it can index and keep,
+   * and for a decompressed page this is the one copy out of the decompressor.
+   */
+  @SuppressWarnings("deprecation")
+  private byte[] bytesOf(BytesInput input) {
     try {
       return input.toByteArray();
     } catch (IOException e) {
@@ -230,7 +237,8 @@ final class ColumnChunkReader {
 
   private void readDictionary(DictionaryPage dictionary) {
     Encoding encoding = dictionary.getEncoding();
-    if (encoding != Encoding.PLAIN && encoding != Encoding.PLAIN_DICTIONARY) {
+    // Dictionary pages are PLAIN, labelled PLAIN or (by older writers) PLAIN_DICTIONARY.
+    if (encoding != Encoding.PLAIN && !encoding.usesDictionary()) {
       throw corrupt("a dictionary page encoded " + encoding);
     }
     int size = dictionary.getDictionarySize();

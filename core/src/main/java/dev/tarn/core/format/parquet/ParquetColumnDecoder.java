@@ -59,7 +59,6 @@ final class ParquetColumnDecoder {
   private final boolean unsigned32;
   private final SqlType fileType;
   private final SqlType tableType;
-  private final int maxDefinition;
   private final Path path;
 
   /** LONG path: table value = file value * multiplier, or / 1000 when {@code divideNanos}. */
@@ -84,7 +83,6 @@ final class ParquetColumnDecoder {
     this.physical = type.getPrimitiveTypeName();
     this.fileType = ParquetTypes.sqlTypeOf(type);
     this.tableType = tableType;
-    this.maxDefinition = descriptor.getMaxDefinitionLevel();
     if (fileType == null) {
       throw new TarnException(
           ErrorCode.NOT_SUPPORTED,

@@ -1,5 +1,7 @@
 package dev.tarn.core.format.parquet;
 
+import java.util.Arrays;
+
 /**
  * Decodes Parquet's RLE/bit-packed hybrid encoding (definition levels, dictionary indices) many
  * values at a time into an {@code int[]}.
@@ -64,7 +66,7 @@ final class RleBitPackedDecoder {
         System.arraycopy(unpacked, unpackedPosition, out, offset + done, n);
         unpackedPosition += n;
       } else {
-        java.util.Arrays.fill(out, offset + done, offset + done + n, rleValue);
+        Arrays.fill(out, offset + done, offset + done + n, rleValue);
       }
       left -= n;
       done += n;
@@ -95,7 +97,7 @@ final class RleBitPackedDecoder {
         }
         unpackedPosition += n;
       } else {
-        java.util.Arrays.fill(out, offset + done, offset + done + n, rleValue);
+        Arrays.fill(out, offset + done, offset + done + n, rleValue);
         if (rleValue == value) {
           matches += n;
         }
@@ -161,11 +163,11 @@ final class RleBitPackedDecoder {
     int[] out = unpacked;
     int w = bitWidth;
     if (w == 0) {
-      java.util.Arrays.fill(out, 0, groups << 3, 0);
+      Arrays.fill(out, 0, groups << 3, 0);
       return;
     }
     long bytesNeeded = (long) groups * w;
-    int fullGroups = (int) Math.min(groups, (end - position) / w);
+    int fullGroups = Math.min(groups, (end - position) / w);
     int p = position;
     byte[] in = data;
     if (w <= 8) {
