@@ -21,18 +21,13 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.FixedWidthVector;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
-import org.apache.parquet.column.ColumnReadStore;
-import org.apache.parquet.column.ColumnReader;
-import org.apache.parquet.column.impl.ColumnReadStoreImpl;
+import org.apache.parquet.column.page.DictionaryPageReadStore;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnPath;
 import org.apache.parquet.io.LocalInputFile;
-import org.apache.parquet.io.api.Converter;
-import org.apache.parquet.io.api.GroupConverter;
-import org.apache.parquet.io.api.PrimitiveConverter;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
 
@@ -44,13 +39,13 @@ import org.apache.parquet.schema.Type;
  *   for each row group:
  *     read only the requested column chunks (bytesRead += their compressed sizes)
  *     for each batch of at most batchRows rows:
- *       for each requested column: decoder.read(columnReader, vector, rows)
+ *       for each requested column: decoder.read(chunkReader, vector, rows)
  *       columns the file lacks stay all NULL
  * </pre>
  *
- * <p>A row group larger than {@code batchRows} spans several batches: the column readers keep their
- * position between batches. Row groups are counted from 0 in error messages, as Parquet tools count
- * them.
+ * <p>A row group larger than {@code batchRows} spans several batches: the {@link
+ * ColumnChunkReader}s keep their position between batches. Row groups are counted from 0 in error
+ * messages, as Parquet tools count them.
  */
 final class ParquetBatchReader implements BatchReader {
 
@@ -61,7 +56,6 @@ final class ParquetBatchReader implements BatchReader {
   private final ParquetFileReader reader;
   private final List<BlockMetaData> rowGroups;
   private final MessageType requested;
-  private final String createdBy;
 
   /** One decoder per distinct file column read. */
   private final ParquetColumnDecoder[] decoders;
@@ -72,7 +66,9 @@ final class ParquetBatchReader implements BatchReader {
   /** Decoder of each output column, or -1 when the file lacks the column (all NULL). */
   private final int[] outputDecoder;
 
-  private final ColumnReader[] columnReaders;
+  /** Each decoder's page decoder for the current row group. */
+  private final ColumnChunkReader[] chunkReaders;
+
   private final RowGroupFilter rowGroupFilter;
   private int rowGroupsSkipped;
   private int rowGroup = -1;
@@ -89,7 +85,6 @@ final class ParquetBatchReader implements BatchReader {
     this.reader = openFile(path, file);
     try {
       MessageType schema = reader.getFooter().getFileMetaData().getSchema();
-      this.createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
       this.rowGroups = reader.getRowGroups();
       Map<String, Type> fields = new HashMap<>();
       for (Type field : schema.getFields()) {
@@ -147,7 +142,7 @@ final class ParquetBatchReader implements BatchReader {
                 outputColumns.get(output).type());
         decoderOutput[d] = output;
       }
-      this.columnReaders = new ColumnReader[decoders.length];
+      this.chunkReaders = new ColumnChunkReader[decoders.length];
       reader.setRequestedSchema(requested);
     } catch (RuntimeException e) {
       closeQuietly();
@@ -196,7 +191,7 @@ final class ParquetBatchReader implements BatchReader {
         }
       }
       for (int d = 0; d < decoders.length; d++) {
-        decoders[d].read(columnReaders[d], vectors.get(decoderOutput[d]), rows, rowGroup);
+        decoders[d].read(chunkReaders[d], vectors.get(decoderOutput[d]), rows, rowGroup);
       }
       for (int i = 0; i < vectors.size(); i++) {
         int d = outputDecoder[i];
@@ -223,10 +218,8 @@ final class ParquetBatchReader implements BatchReader {
   }
 
   private boolean nextRowGroup() {
-    while (rowGroup + 1 < rowGroups.size()
-        && rowGroupFilter != null
-        && !rowGroupFilter.mightMatch(rowGroups.get(rowGroup + 1))) {
-      // The group's statistics rule out every row: skip its pages unread.
+    while (rowGroup + 1 < rowGroups.size() && rowGroupFilter != null && !mightMatch(rowGroup + 1)) {
+      // The group's statistics or dictionaries rule out every row: skip its pages unread.
       rowGroup++;
       rowGroupsSkipped++;
       if (decoders.length > 0) {
@@ -261,11 +254,49 @@ final class ParquetBatchReader implements BatchReader {
         bytesRead += chunk.getTotalSize();
       }
     }
-    ColumnReadStore store = new ColumnReadStoreImpl(pages, NO_VALUES, requested, createdBy);
     for (int d = 0; d < decoders.length; d++) {
-      columnReaders[d] = store.getColumnReader(decoders[d].descriptor());
+      ColumnDescriptor descriptor = decoders[d].descriptor();
+      String name = outputColumns.get(decoderOutput[d]).name();
+      try {
+        chunkReaders[d] =
+            new ColumnChunkReader(
+                file, rowGroup, name, descriptor, pages.getPageReader(descriptor));
+      } catch (TarnException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new TarnException(
+            ErrorCode.BAD_DATA,
+            file
+                + ", row group "
+                + rowGroup
+                + ": column "
+                + name
+                + ": cannot read its dictionary ("
+                + e.getMessage()
+                + ")",
+            e);
+      }
     }
     return true;
+  }
+
+  /** Whether row group {@code index} might hold a row of the predicate: statistics first. */
+  private boolean mightMatch(int index) {
+    BlockMetaData block = rowGroups.get(index);
+    if (!rowGroupFilter.mightMatch(block)) {
+      return false;
+    }
+    if (!rowGroupFilter.usesDictionaries(block)) {
+      return true;
+    }
+    try (DictionaryPageReadStore dictionaries = reader.getDictionaryReader(block)) {
+      return rowGroupFilter.mightMatchDictionaries(block, dictionaries);
+    } catch (IOException | RuntimeException e) {
+      throw new TarnException(
+          ErrorCode.BAD_DATA,
+          file + ", row group " + index + ": cannot read a dictionary (" + e.getMessage() + ")",
+          e);
+    }
   }
 
   private boolean isRequested(ColumnPath path) {
@@ -282,7 +313,7 @@ final class ParquetBatchReader implements BatchReader {
     return bytesRead;
   }
 
-  /** Row groups skipped on their statistics so far. */
+  /** Row groups skipped on their statistics or dictionaries so far. */
   int rowGroupsSkipped() {
     return rowGroupsSkipped;
   }
@@ -308,24 +339,4 @@ final class ParquetBatchReader implements BatchReader {
       vector.close();
     }
   }
-
-  /**
-   * Column readers want a converter to push values into; Tarn pulls values with {@code getLong} and
-   * friends instead, so the converter it gets accepts nothing.
-   */
-  private static final GroupConverter NO_VALUES =
-      new GroupConverter() {
-        private final PrimitiveConverter ignored = new PrimitiveConverter() {};
-
-        @Override
-        public Converter getConverter(int fieldIndex) {
-          return ignored;
-        }
-
-        @Override
-        public void start() {}
-
-        @Override
-        public void end() {}
-      };
 }

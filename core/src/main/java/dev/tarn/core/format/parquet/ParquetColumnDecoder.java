@@ -6,15 +6,13 @@ import dev.tarn.core.type.SqlType;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.parquet.column.ColumnDescriptor;
-import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.schema.PrimitiveType;
 
 /**
@@ -61,7 +59,6 @@ final class ParquetColumnDecoder {
   private final boolean unsigned32;
   private final SqlType fileType;
   private final SqlType tableType;
-  private final int maxDefinition;
   private final Path path;
 
   /** LONG path: table value = file value * multiplier, or / 1000 when {@code divideNanos}. */
@@ -75,6 +72,9 @@ final class ParquetColumnDecoder {
   /** Width in bytes of the target vector's values on the LONG path (1, 2, 4, 8, or 16). */
   private final int width;
 
+  /** The LONG path's values of one run, after conversion, before they are stored. */
+  private long[] longScratch = new long[0];
+
   ParquetColumnDecoder(String file, String column, ColumnDescriptor descriptor, SqlType tableType) {
     this.file = file;
     this.column = column;
@@ -83,7 +83,6 @@ final class ParquetColumnDecoder {
     this.physical = type.getPrimitiveTypeName();
     this.fileType = ParquetTypes.sqlTypeOf(type);
     this.tableType = tableType;
-    this.maxDefinition = descriptor.getMaxDefinitionLevel();
     if (fileType == null) {
       throw new TarnException(
           ErrorCode.NOT_SUPPORTED,
@@ -169,190 +168,372 @@ final class ParquetColumnDecoder {
 
   /**
    * Reads the next {@code rows} values of {@code in} into rows {@code 0..rows-1} of {@code out},
-   * which is freshly allocated for at least {@code rows} values (all NULL).
+   * which is freshly allocated for at least {@code rows} values (all NULL). A batch may take
+   * several runs when it crosses pages.
    */
-  void read(ColumnReader in, FieldVector out, int rows, int rowGroup) {
+  void read(ColumnChunkReader in, FieldVector out, int rows, int rowGroup) {
+    int row = 0;
+    while (row < rows) {
+      ValueRun run = in.next(rows - row);
+      write(run, out, row, rowGroup);
+      row += run.rows;
+    }
+  }
+
+  private void write(ValueRun run, FieldVector out, int start, int rowGroup) {
     switch (path) {
       case LONG:
-        readLongs(in, out, rows, rowGroup);
+        writeLongs(run, out, start, rowGroup);
         return;
       case REAL:
-        readReals(in, out, rows);
+        writeReals(run, out, start);
         return;
       case DOUBLE:
-        readDoubles(in, out, rows);
+        writeDoubles(run, out, start);
         return;
       case BOOLEAN:
-        readBooleans(in, out, rows);
+        writeBooleans(run, out, start);
         return;
       case BYTES:
-        readBytes(in, out, rows);
+        writeBytes(run, (BaseVariableWidthVector) out, start);
         return;
       case BINARY_DECIMAL:
-        readBinaryDecimals(in, out, rows);
+        writeBinaryDecimals(run, (DecimalVector) out, start);
         return;
       case INT96:
-        readInt96(in, out, rows);
+        writeInt96(run, out, start);
         return;
       case CONVERT:
-        readConverting(in, out, rows, rowGroup);
+        writeConverting(run, out, start, rowGroup);
         return;
     }
   }
 
-  private void readLongs(ColumnReader in, FieldVector out, int rows, int rowGroup) {
+  /**
+   * The data buffer of {@code out}, checked to hold rows up to {@code end} of {@code bytes} each,
+   * so that the unchecked writes below stay inside it.
+   */
+  private static ArrowBuf dataFor(FieldVector out, int end, int bytes) {
     ArrowBuf data = out.getDataBuffer();
-    ArrowBuf validity = out.getValidityBuffer();
+    if (data.capacity() < (long) end * bytes) {
+      throw new IllegalStateException(
+          "vector holds " + data.capacity() + " bytes, " + end + " values need " + end * bytes);
+    }
+    return data;
+  }
+
+  /** Sets the validity bits of the run's non-NULL rows, whole bytes at a time when all are. */
+  private static void markValid(ArrowBuf validity, ValueRun run, int start) {
+    int rows = run.rows;
+    if (!run.allValid) {
+      for (int r = 0; r < rows; r++) {
+        if (run.isValid(r)) {
+          BitVectorHelper.setBit(validity, start + r);
+        }
+      }
+      return;
+    }
+    int end = start + rows;
+    int row = start;
+    while (row < end && (row & 7) != 0) {
+      BitVectorHelper.setBit(validity, row++);
+    }
+    int fullBytes = (end - row) >>> 3;
+    if (fullBytes > 0) {
+      validity.setOne((long) (row >>> 3), (long) fullBytes);
+      row += fullBytes << 3;
+    }
+    while (row < end) {
+      BitVectorHelper.setBit(validity, row++);
+    }
+  }
+
+  private void writeLongs(ValueRun run, FieldVector out, int start, int rowGroup) {
+    int rows = run.rows;
+    ArrowBuf data = dataFor(out, start + rows, width);
+    markValid(out.getValidityBuffer(), run, start);
     boolean int64 = physical == PrimitiveType.PrimitiveTypeName.INT64;
-    for (int row = 0; row < rows; row++) {
-      if (in.getCurrentDefinitionLevel() == maxDefinition) {
-        long value;
-        if (int64) {
-          value = in.getLong();
-        } else if (unsigned32) {
-          value = in.getInteger() & 0xFFFF_FFFFL;
-        } else {
-          value = in.getInteger();
+    int fileWidth = int64 ? 8 : 4;
+    if (run.allValid
+        && !run.dense
+        && width == fileWidth
+        && multiplier == 1
+        && !divideNanos
+        && decimalLimit == 0
+        && !unsigned32) {
+      // The file's little-endian values are the vector's: one copy.
+      data.setBytes((long) start * width, run.fixed, run.fixedOffset, (long) rows * width);
+      return;
+    }
+    int count = run.nonNull;
+    long[] values;
+    // One simple loop per step rather than one loop doing every step for each value.
+    if (run.dense) {
+      // Already longs (gathered from a dictionary): convert in place, the run is used once.
+      values = run.longs;
+      if (unsigned32) {
+        for (int k = 0; k < count; k++) {
+          values[k] &= 0xFFFF_FFFFL;
         }
-        if (divideNanos) {
-          value = Math.floorDiv(value, 1000L);
-        } else if (multiplier != 1) {
-          value *= multiplier;
-        }
-        if (decimalLimit != 0 && (value >= decimalLimit || value <= -decimalLimit)) {
+      }
+    } else if (int64) {
+      values = longs(count);
+      for (int k = 0; k < count; k++) {
+        values[k] = run.longAt(k);
+      }
+    } else if (unsigned32) {
+      values = longs(count);
+      for (int k = 0; k < count; k++) {
+        values[k] = run.intAt(k) & 0xFFFF_FFFFL;
+      }
+    } else {
+      values = longs(count);
+      for (int k = 0; k < count; k++) {
+        values[k] = run.intAt(k);
+      }
+    }
+    if (divideNanos) {
+      for (int k = 0; k < count; k++) {
+        values[k] = Math.floorDiv(values[k], 1000L);
+      }
+    } else if (multiplier != 1) {
+      long factor = multiplier;
+      for (int k = 0; k < count; k++) {
+        values[k] *= factor;
+      }
+    }
+    if (decimalLimit != 0) {
+      for (int k = 0; k < count; k++) {
+        long value = values[k];
+        if (value >= decimalLimit || value <= -decimalLimit) {
           throw overflow(rowGroup, BigDecimal.valueOf(value, tableType.scale()).toPlainString());
         }
-        switch (width) {
-          case 1:
-            data.setByte(row, (byte) value);
-            break;
-          case 2:
-            data.setShort((long) row << 1, (short) value);
-            break;
-          case 4:
-            data.setInt((long) row << 2, (int) value);
-            break;
-          case 8:
-            data.setLong((long) row << 3, value);
-            break;
-          default:
-            // Decimal128, little-endian: low word, then the sign extension.
-            data.setLong((long) row << 4, value);
-            data.setLong(((long) row << 4) + 8, value < 0 ? -1L : 0L);
-            break;
-        }
-        BitVectorHelper.setBit(validity, row);
       }
-      in.consume();
+    }
+    long address = data.memoryAddress() + (long) start * width;
+    if (run.allValid) {
+      switch (width) {
+        case 1:
+          for (int r = 0; r < rows; r++) {
+            MemoryUtil.putByte(address + r, (byte) values[r]);
+          }
+          return;
+        case 2:
+          for (int r = 0; r < rows; r++) {
+            MemoryUtil.putShort(address + ((long) r << 1), (short) values[r]);
+          }
+          return;
+        case 4:
+          for (int r = 0; r < rows; r++) {
+            MemoryUtil.putInt(address + ((long) r << 2), (int) values[r]);
+          }
+          return;
+        case 8:
+          for (int r = 0; r < rows; r++) {
+            MemoryUtil.putLong(address + ((long) r << 3), values[r]);
+          }
+          return;
+        default:
+          // Decimal128, little-endian: low word, then the sign extension.
+          for (int r = 0; r < rows; r++) {
+            long value = values[r];
+            MemoryUtil.putLong(address + ((long) r << 4), value);
+            MemoryUtil.putLong(address + ((long) r << 4) + 8, value >> 63);
+          }
+          return;
+      }
+    }
+    int k = 0;
+    for (int r = 0; r < rows; r++) {
+      if (!run.isValid(r)) {
+        continue;
+      }
+      long value = values[k++];
+      switch (width) {
+        case 1:
+          MemoryUtil.putByte(address + r, (byte) value);
+          break;
+        case 2:
+          MemoryUtil.putShort(address + ((long) r << 1), (short) value);
+          break;
+        case 4:
+          MemoryUtil.putInt(address + ((long) r << 2), (int) value);
+          break;
+        case 8:
+          MemoryUtil.putLong(address + ((long) r << 3), value);
+          break;
+        default:
+          MemoryUtil.putLong(address + ((long) r << 4), value);
+          MemoryUtil.putLong(address + ((long) r << 4) + 8, value >> 63);
+          break;
+      }
     }
   }
 
-  private void readReals(ColumnReader in, FieldVector out, int rows) {
-    ArrowBuf data = out.getDataBuffer();
-    ArrowBuf validity = out.getValidityBuffer();
-    for (int row = 0; row < rows; row++) {
-      if (in.getCurrentDefinitionLevel() == maxDefinition) {
-        data.setFloat((long) row << 2, in.getFloat());
-        BitVectorHelper.setBit(validity, row);
+  /** A scratch array of at least {@code count} longs, reused from run to run. */
+  private long[] longs(int count) {
+    if (longScratch.length < count) {
+      longScratch = new long[Math.max(count, longScratch.length * 2)];
+    }
+    return longScratch;
+  }
+
+  private void writeReals(ValueRun run, FieldVector out, int start) {
+    int rows = run.rows;
+    ArrowBuf data = dataFor(out, start + rows, 4);
+    markValid(out.getValidityBuffer(), run, start);
+    if (run.allValid) {
+      data.setBytes((long) start << 2, run.fixed, run.fixedOffset, (long) rows << 2);
+      return;
+    }
+    long address = data.memoryAddress();
+    int k = 0;
+    for (int r = 0; r < rows; r++) {
+      if (run.isValid(r)) {
+        MemoryUtil.putInt(address + ((long) (start + r) << 2), run.intAt(k++));
       }
-      in.consume();
     }
   }
 
-  private void readDoubles(ColumnReader in, FieldVector out, int rows) {
-    ArrowBuf data = out.getDataBuffer();
-    ArrowBuf validity = out.getValidityBuffer();
+  private void writeDoubles(ValueRun run, FieldVector out, int start) {
+    int rows = run.rows;
+    ArrowBuf data = dataFor(out, start + rows, 8);
+    markValid(out.getValidityBuffer(), run, start);
     boolean fromFloat = physical == PrimitiveType.PrimitiveTypeName.FLOAT;
-    for (int row = 0; row < rows; row++) {
-      if (in.getCurrentDefinitionLevel() == maxDefinition) {
-        data.setDouble((long) row << 3, fromFloat ? in.getFloat() : in.getDouble());
-        BitVectorHelper.setBit(validity, row);
+    if (run.allValid && !fromFloat) {
+      data.setBytes((long) start << 3, run.fixed, run.fixedOffset, (long) rows << 3);
+      return;
+    }
+    long address = data.memoryAddress();
+    int k = 0;
+    for (int r = 0; r < rows; r++) {
+      if (run.isValid(r)) {
+        long bits = fromFloat ? Double.doubleToRawLongBits(run.floatAt(k)) : run.longAt(k);
+        k++;
+        MemoryUtil.putLong(address + ((long) (start + r) << 3), bits);
       }
-      in.consume();
     }
   }
 
-  private void readBooleans(ColumnReader in, FieldVector out, int rows) {
+  private static void writeBooleans(ValueRun run, FieldVector out, int start) {
     ArrowBuf data = out.getDataBuffer();
-    ArrowBuf validity = out.getValidityBuffer();
-    for (int row = 0; row < rows; row++) {
-      if (in.getCurrentDefinitionLevel() == maxDefinition) {
-        if (in.getBoolean()) {
-          BitVectorHelper.setBit(data, row);
-        }
-        BitVectorHelper.setBit(validity, row);
+    markValid(out.getValidityBuffer(), run, start);
+    byte[] values = run.booleans;
+    int k = 0;
+    for (int r = 0; r < run.rows; r++) {
+      if (run.isValid(r) && values[k++] != 0) {
+        BitVectorHelper.setBit(data, start + r);
       }
-      in.consume();
     }
   }
 
-  private void readBytes(ColumnReader in, FieldVector out, int rows) {
-    BaseVariableWidthVector vector = (BaseVariableWidthVector) out;
-    for (int row = 0; row < rows; row++) {
-      if (in.getCurrentDefinitionLevel() == maxDefinition) {
-        // toByteBuffer wraps the page's (or dictionary's) bytes without copying them.
-        ByteBuffer bytes = in.getBinary().toByteBuffer();
-        vector.setSafe(row, bytes, bytes.position(), bytes.remaining());
+  /**
+   * All of the run's bytes in one copy, then each row's end offset. FIXED_LEN_BYTE_ARRAY values
+   * come as fixed-width bytes, every value {@code typeLength} long.
+   */
+  private void writeBytes(ValueRun run, BaseVariableWidthVector vector, int start) {
+    int rows = run.rows;
+    ArrowBuf offsets = vector.getOffsetBuffer();
+    if (offsets.capacity() < (long) (start + rows + 1) << 2) {
+      throw new IllegalStateException("offset buffer too small for " + (start + rows) + " rows");
+    }
+    boolean fixedWidth = physical == PrimitiveType.PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY;
+    int length = descriptor.getPrimitiveType().getTypeLength();
+    byte[] source = fixedWidth ? run.fixed : run.bytes;
+    int sourceStart = fixedWidth ? run.fixedOffset : 0;
+    long total = fixedWidth ? (long) run.nonNull * length : run.offsets[run.nonNull];
+    int base = offsets.getInt((long) start << 2);
+    long needed = base + total;
+    if (needed > Integer.MAX_VALUE) {
+      throw new TarnException(
+          ErrorCode.BAD_DATA,
+          file + ": column " + column + " holds more than 2 GB of values in one batch");
+    }
+    if (vector.getDataBuffer().capacity() < needed) {
+      vector.reallocDataBuffer(needed);
+    }
+    vector.getDataBuffer().setBytes(base, source, sourceStart, total);
+    markValid(vector.getValidityBuffer(), run, start);
+    long address = offsets.memoryAddress() + ((long) (start + 1) << 2);
+    int[] ends = run.offsets;
+    int end = base;
+    int k = 0;
+    for (int r = 0; r < rows; r++) {
+      if (run.isValid(r)) {
+        k++;
+        end = base + (fixedWidth ? k * length : ends[k]);
       }
-      in.consume();
+      MemoryUtil.putInt(address + ((long) r << 2), end);
+    }
+    vector.setLastSet(start + rows - 1);
+  }
+
+  private void writeBinaryDecimals(ValueRun run, DecimalVector vector, int start) {
+    boolean fixed = physical == PrimitiveType.PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY;
+    int length = descriptor.getPrimitiveType().getTypeLength();
+    int k = 0;
+    for (int r = 0; r < run.rows; r++) {
+      if (run.isValid(r)) {
+        byte[] bigEndian = fixed ? run.fixedValue(k, length) : run.bytesValue(k);
+        k++;
+        vector.setBigEndian(start + r, bigEndian);
+      }
     }
   }
 
-  private void readBinaryDecimals(ColumnReader in, FieldVector out, int rows) {
-    DecimalVector vector = (DecimalVector) out;
-    for (int row = 0; row < rows; row++) {
-      if (in.getCurrentDefinitionLevel() == maxDefinition) {
-        vector.setBigEndian(row, in.getBinary().getBytesUnsafe());
-      }
-      in.consume();
-    }
-  }
-
-  private void readInt96(ColumnReader in, FieldVector out, int rows) {
-    ArrowBuf data = out.getDataBuffer();
-    ArrowBuf validity = out.getValidityBuffer();
-    for (int row = 0; row < rows; row++) {
-      if (in.getCurrentDefinitionLevel() == maxDefinition) {
+  private static void writeInt96(ValueRun run, FieldVector out, int start) {
+    ArrowBuf data = dataFor(out, start + run.rows, 8);
+    markValid(out.getValidityBuffer(), run, start);
+    long address = data.memoryAddress();
+    int k = 0;
+    for (int r = 0; r < run.rows; r++) {
+      if (run.isValid(r)) {
         // 8 bytes of nanoseconds within the day, then 4 bytes of Julian day, little-endian.
-        ByteBuffer bytes = in.getBinary().toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-        int start = bytes.position();
-        long nanosOfDay = bytes.getLong(start);
-        long julianDay = bytes.getInt(start + 8);
+        int at = run.fixedOffset + k * 12;
+        k++;
+        long nanosOfDay = ValueRun.readLong(run.fixed, at);
+        long julianDay = ValueRun.readInt(run.fixed, at + 8);
         long micros = (julianDay - JULIAN_DAY_OF_EPOCH) * MICROS_PER_DAY + nanosOfDay / 1000;
-        data.setLong((long) row << 3, micros);
-        BitVectorHelper.setBit(validity, row);
+        MemoryUtil.putLong(address + ((long) (start + r) << 3), micros);
       }
-      in.consume();
     }
   }
 
   /** The slow path: one exact {@link BigDecimal} or {@code double} per value. */
-  private void readConverting(ColumnReader in, FieldVector out, int rows, int rowGroup) {
-    for (int row = 0; row < rows; row++) {
-      if (in.getCurrentDefinitionLevel() == maxDefinition) {
-        switch (physical) {
-          case FLOAT:
-            writeDouble(out, row, in.getFloat(), rowGroup);
-            break;
-          case DOUBLE:
-            writeDouble(out, row, in.getDouble(), rowGroup);
-            break;
-          case INT32:
-          case INT64:
-            long unscaled =
-                physical == PrimitiveType.PrimitiveTypeName.INT64
-                    ? in.getLong()
-                    : unsigned32 ? in.getInteger() & 0xFFFF_FFFFL : in.getInteger();
-            int scale = fileType.kind() == SqlType.Kind.DECIMAL ? fileType.scale() : 0;
-            writeDecimal(out, row, BigDecimal.valueOf(unscaled, scale), rowGroup);
-            break;
-          default:
-            BigInteger bigUnscaled = new BigInteger(in.getBinary().getBytesUnsafe());
-            writeDecimal(out, row, new BigDecimal(bigUnscaled, fileType.scale()), rowGroup);
-            break;
-        }
+  private void writeConverting(ValueRun run, FieldVector out, int start, int rowGroup) {
+    int k = 0;
+    for (int r = 0; r < run.rows; r++) {
+      if (!run.isValid(r)) {
+        continue;
       }
-      in.consume();
+      int row = start + r;
+      switch (physical) {
+        case FLOAT:
+          writeDouble(out, row, run.floatAt(k), rowGroup);
+          break;
+        case DOUBLE:
+          writeDouble(out, row, run.doubleAt(k), rowGroup);
+          break;
+        case INT32:
+        case INT64:
+          long unscaled =
+              physical == PrimitiveType.PrimitiveTypeName.INT64
+                  ? run.longAt(k)
+                  : unsigned32 ? run.intAt(k) & 0xFFFF_FFFFL : run.intAt(k);
+          int scale = fileType.kind() == SqlType.Kind.DECIMAL ? fileType.scale() : 0;
+          writeDecimal(out, row, BigDecimal.valueOf(unscaled, scale), rowGroup);
+          break;
+        case FIXED_LEN_BYTE_ARRAY:
+          BigInteger fixedUnscaled =
+              new BigInteger(run.fixedValue(k, descriptor.getPrimitiveType().getTypeLength()));
+          writeDecimal(out, row, new BigDecimal(fixedUnscaled, fileType.scale()), rowGroup);
+          break;
+        default:
+          BigInteger bigUnscaled = new BigInteger(run.bytesValue(k));
+          writeDecimal(out, row, new BigDecimal(bigUnscaled, fileType.scale()), rowGroup);
+          break;
+      }
+      k++;
     }
   }
 

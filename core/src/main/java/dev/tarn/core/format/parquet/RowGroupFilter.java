@@ -2,12 +2,18 @@ package dev.tarn.core.format.parquet;
 
 import dev.tarn.core.expr.Expr;
 import dev.tarn.core.meta.Column;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.Dictionary;
+import org.apache.parquet.column.EncodingStats;
+import org.apache.parquet.column.page.DictionaryPage;
+import org.apache.parquet.column.page.DictionaryPageReadStore;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
@@ -24,6 +30,11 @@ import org.apache.parquet.schema.PrimitiveType;
  * (literals)}, {@code column IS NULL} or {@code column IS NOT NULL}. Anything else, a column
  * without statistics, or a value this filter cannot compare keeps the row group: the filter only
  * ever skips groups that cannot match, and the Filter above the scan still checks every row.
+ *
+ * <p>A group the statistics keep may still be ruled out by its dictionaries ({@link
+ * #mightMatchDictionaries}): when every data page of a chunk is dictionary encoded, the dictionary
+ * lists every value of the chunk, so {@code column = 'x'} cannot hold when {@code 'x'} is not in it
+ * even though it lies between the chunk's min and max.
  */
 final class RowGroupFilter {
   private enum Op {
@@ -170,6 +181,105 @@ final class RowGroupFilter {
       }
     }
     return true;
+  }
+
+  /**
+   * Whether {@link #mightMatchDictionaries} could rule out {@code block}: some {@code =} or {@code
+   * IN} conjunct is over a chunk whose data pages are all dictionary encoded. Reading the
+   * dictionaries costs I/O, so the reader asks this first.
+   */
+  boolean usesDictionaries(BlockMetaData block) {
+    for (Term term : terms) {
+      if (term.op() == Op.EQ || term.op() == Op.IN) {
+        ColumnChunkMetaData chunk = chunk(block, outputColumns.get(term.column()).name());
+        if (chunk != null && dictionaryOnly(chunk)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * False only when some {@code =} or {@code IN} conjunct's column chunk is entirely dictionary
+   * encoded and its dictionary, which then holds every non-NULL value of the chunk, holds none of
+   * the conjunct's values. Values this filter cannot compare keep the group.
+   *
+   * @throws IOException when a dictionary page cannot be decoded
+   */
+  boolean mightMatchDictionaries(BlockMetaData block, DictionaryPageReadStore dictionaries)
+      throws IOException {
+    for (Term term : terms) {
+      if (term.op() != Op.EQ && term.op() != Op.IN) {
+        continue;
+      }
+      ColumnChunkMetaData chunk = chunk(block, outputColumns.get(term.column()).name());
+      if (chunk == null || !dictionaryOnly(chunk)) {
+        continue;
+      }
+      // The dictionary reader finds the chunk by its path; levels play no part in a dictionary.
+      ColumnDescriptor descriptor =
+          new ColumnDescriptor(chunk.getPath().toArray(), chunk.getPrimitiveType(), 0, 0);
+      DictionaryPage page = dictionaries.readDictionaryPage(descriptor);
+      if (page != null && !holdsAny(page.decode(descriptor), term.values(), descriptor)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean dictionaryOnly(ColumnChunkMetaData chunk) {
+    EncodingStats stats = chunk.getEncodingStats();
+    return stats != null
+        && stats.hasDictionaryPages()
+        && stats.hasDictionaryEncodedPages()
+        && !stats.hasNonDictionaryEncodedPages();
+  }
+
+  /** Whether some dictionary value equals some literal, or might (a value it cannot compare). */
+  private static boolean holdsAny(
+      Dictionary dictionary, List<Object> literals, ColumnDescriptor descriptor) {
+    PrimitiveType type = descriptor.getPrimitiveType();
+    if (type.getLogicalTypeAnnotation()
+            instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation integer
+        && !integer.isSigned()) {
+      // Unsigned values would need their own widening; keep the group.
+      return true;
+    }
+    for (int id = 0; id <= dictionary.getMaxId(); id++) {
+      Object raw;
+      switch (type.getPrimitiveTypeName()) {
+        case INT32:
+          raw = dictionary.decodeToInt(id);
+          break;
+        case INT64:
+          raw = dictionary.decodeToLong(id);
+          break;
+        case FLOAT:
+          raw = dictionary.decodeToFloat(id);
+          break;
+        case DOUBLE:
+          raw = dictionary.decodeToDouble(id);
+          break;
+        case BINARY:
+        case FIXED_LEN_BYTE_ARRAY:
+          raw = dictionary.decodeToBinary(id);
+          break;
+        default:
+          return true;
+      }
+      Object value = value(raw, type);
+      if (value == null) {
+        return true;
+      }
+      for (Object literal : literals) {
+        Integer sign = compare(literal, value);
+        if (sign == null || sign == 0) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static ColumnChunkMetaData chunk(BlockMetaData block, String name) {

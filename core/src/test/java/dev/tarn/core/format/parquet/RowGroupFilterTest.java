@@ -76,6 +76,97 @@ class RowGroupFilterTest {
     }
   }
 
+  static final List<Column> CODES =
+      List.of(
+          new Column("code", SqlType.BIGINT),
+          new Column("tag", SqlType.VARCHAR),
+          new Column("price", SqlType.decimal(10, 2)));
+
+  /**
+   * Rows read and row groups skipped with the predicate over a file of four groups of 1000 rows
+   * whose values repeat, so that parquet-mr dictionary-encodes every page: group g holds codes
+   * g*100 + {0, 2, 4, 6, 8}, tags "t" + that code, prices that code / 100.
+   */
+  private long[] readCodes(Expr predicate) throws Exception {
+    try (RootAllocator allocator = new RootAllocator()) {
+      Path file = dir.resolve("codes.parquet");
+      try (ParquetBatchWriter writer = new ParquetBatchWriter(file, CODES, Long.MAX_VALUE, 1000)) {
+        for (int group = 0; group < 4; group++) {
+          List<List<Object>> rows = new ArrayList<>();
+          for (int i = 0; i < 1000; i++) {
+            long code = group * 100L + (i % 5) * 2L;
+            rows.add(List.of(code, "t" + code, BigDecimal.valueOf(code, 2)));
+          }
+          try (Batch batch = BatchRows.fromRows(CODES, rows, allocator)) {
+            writer.write(batch);
+          }
+        }
+      }
+      FileEntry entry = new FileEntry(file.toString(), Files.size(file), 0);
+      ScanRequest request = new ScanRequest(CODES, new int[] {0, 1, 2}, Map.of(), 4096, predicate);
+      long rows = 0;
+      try (ParquetBatchReader reader =
+          (ParquetBatchReader)
+              new ParquetFormatReader().open(new LocalStorage(), entry, request, allocator)) {
+        for (Batch next = reader.next(); next != null; next = reader.next()) {
+          rows += next.rowCount();
+          next.close();
+        }
+        return new long[] {rows, reader.rowGroupsSkipped()};
+      }
+    }
+  }
+
+  private static Expr code(int index) {
+    return new Expr.ColumnRef(index, CODES.get(index).type());
+  }
+
+  @Test
+  void skipsGroupsWhoseDictionariesLackTheValues() throws Exception {
+    // Group 0's tags t0..t8 surround "t3", which is none of them; the other groups' ranges miss it.
+    assertThat(readCodes(call(Expr.Operator.EQUAL, code(1), literal("t3", SqlType.VARCHAR))))
+        .containsExactly(0, 4);
+    assertThat(readCodes(call(Expr.Operator.EQUAL, code(1), literal("t4", SqlType.VARCHAR))))
+        .containsExactly(1000, 3);
+    // 3 lies in group 0's range and 105 in group 1's, but neither is a value.
+    assertThat(
+            readCodes(
+                call(
+                    Expr.Operator.IN,
+                    code(0),
+                    literal(3L, SqlType.BIGINT),
+                    literal(105L, SqlType.BIGINT))))
+        .containsExactly(0, 4);
+    assertThat(
+            readCodes(
+                call(
+                    Expr.Operator.IN,
+                    code(0),
+                    literal(3L, SqlType.BIGINT),
+                    literal(106L, SqlType.BIGINT))))
+        .containsExactly(1000, 3);
+    assertThat(
+            readCodes(
+                call(
+                    Expr.Operator.EQUAL,
+                    code(2),
+                    literal(new BigDecimal("2.05"), SqlType.decimal(10, 2)))))
+        .containsExactly(0, 4);
+    assertThat(readCodes(call(Expr.Operator.EQUAL, code(2), literal(2.04, SqlType.DOUBLE))))
+        .containsExactly(1000, 3);
+    // One conjunct's dictionary suffices: group 1 has code 104 but no tag "t105".
+    assertThat(
+            readCodes(
+                call(
+                    Expr.Operator.AND,
+                    call(Expr.Operator.EQUAL, code(0), literal(104L, SqlType.BIGINT)),
+                    call(Expr.Operator.EQUAL, code(1), literal("t105", SqlType.VARCHAR)))))
+        .containsExactly(0, 4);
+    // Ranges are not dictionary questions: only the statistics decide them.
+    assertThat(readCodes(call(Expr.Operator.LESS_THAN, code(0), literal(1L, SqlType.BIGINT))))
+        .containsExactly(1000, 3);
+  }
+
   private static Expr column(int index) {
     return new Expr.ColumnRef(index, COLUMNS.get(index).type());
   }
