@@ -7,6 +7,7 @@ import dev.tarn.core.meta.Column;
 import dev.tarn.core.meta.TableSnapshot;
 import dev.tarn.core.plan.AggregateCall;
 import dev.tarn.core.storage.LakeStorage;
+import dev.tarn.planner.rules.DisjunctionFactoring;
 import dev.tarn.planner.rules.SubQueryToSemiJoin;
 import dev.tarn.planner.schema.LakeSchema;
 import dev.tarn.planner.schema.TarnTypeSystem;
@@ -243,14 +244,10 @@ public final class QueryPlanner {
                 CoreRules.INTERSECT_TO_DISTINCT,
                 CoreRules.MINUS_TO_DISTINCT,
                 CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW));
-    HepPlanner pushDown = new HepPlanner(pushDownProgram());
-    pushDown.setRoot(current);
-    current = pushDown.findBestExp();
+    current = pushDown(DisjunctionFactoring.pullFactors(current));
+    current = pushDown(DisjunctionFactoring.deriveSideFilters(current));
     if (hasCrossJoin(current)) {
-      current = orderJoins(current);
-      pushDown = new HepPlanner(pushDownProgram());
-      pushDown.setRoot(current);
-      current = pushDown.findBestExp();
+      current = pushDown(orderJoins(current));
     }
     RelNode trimmed =
         new RelFieldTrimmer(null, RelFactories.LOGICAL_BUILDER.create(current.getCluster(), null))
@@ -290,6 +287,12 @@ public final class QueryPlanner {
       }
     }
     return false;
+  }
+
+  private static RelNode pushDown(RelNode rel) {
+    HepPlanner planner = new HepPlanner(pushDownProgram());
+    planner.setRoot(rel);
+    return planner.findBestExp();
   }
 
   private static RelNode hep(RelNode rel, HepMatchOrder order, List<RelOptRule> rules) {
