@@ -7,6 +7,10 @@ import dev.tarn.core.meta.Column;
 import dev.tarn.core.meta.TableSnapshot;
 import dev.tarn.core.plan.AggregateCall;
 import dev.tarn.core.storage.LakeStorage;
+import dev.tarn.planner.cost.Cardinality;
+import dev.tarn.planner.cost.JoinReordering;
+import dev.tarn.planner.cost.ParquetFooters;
+import dev.tarn.planner.cost.TableEstimator;
 import dev.tarn.planner.rules.DisjunctionFactoring;
 import dev.tarn.planner.rules.SubQueryToSemiJoin;
 import dev.tarn.planner.schema.LakeSchema;
@@ -34,8 +38,6 @@ import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.plan.hep.HepProgramBuilder;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
-import org.apache.calcite.rel.core.Join;
-import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.runtime.CalciteContextException;
@@ -155,8 +157,10 @@ public final class QueryPlanner {
       planner.close();
     }
     RelNode optimized;
+    Cardinality cardinality =
+        new Cardinality(new TableEstimator(storage, ParquetFooters.SHARED));
     try {
-      optimized = optimize(relRoot.project());
+      optimized = optimize(relRoot.project(), cardinality);
     } catch (TarnException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -168,9 +172,11 @@ public final class QueryPlanner {
     }
     ExpressionTranslator expressions =
         new ExpressionTranslator(optimized.getCluster().getRexBuilder());
-    PlanNode plan = new PlanTranslator(storage, expressions).translate(optimized);
+    PlanEstimates estimates = new PlanEstimates();
+    PlanNode plan =
+        new PlanTranslator(storage, expressions, cardinality, estimates).translate(optimized);
     plan = withUserNames(plan, relRoot.validatedRowType.getFieldNames());
-    return StageSplitter.split(plan, options);
+    return StageSplitter.split(plan, options, estimates);
   }
 
   private static FrameworkConfig config(SchemaPlus root, String defaultDatabase) {
@@ -217,13 +223,14 @@ public final class QueryPlanner {
    *       Calcite's correlates and its decorrelator;
    *   <li>UNION (distinct), INTERSECT and EXCEPT become UNION ALL plus aggregates; window calls in
    *       a projection move into a Window node;
-   *   <li>predicates are pushed down; if a cross product is left, the inner joins are reordered so
-   *       that each join has an equality condition where the query provides one (a FROM list keeps
-   *       its order otherwise, as written joins do);
+   *   <li>predicates are pushed down, common factors are pulled out of ORs and the filters an OR
+   *       implies for each join input are added ({@link DisjunctionFactoring}), then pushed down;
+   *   <li>each tree of inner joins is reordered by estimated sizes, smaller inputs on the build
+   *       side ({@link JoinReordering});
    *   <li>unused columns are trimmed, and what sits above each scan is tidied.
    * </ol>
    */
-  static RelNode optimize(RelNode rel) {
+  static RelNode optimize(RelNode rel, Cardinality cardinality) {
     RelNode current =
         hep(
             SubQueryToSemiJoin.rewrite(rel),
@@ -246,47 +253,13 @@ public final class QueryPlanner {
                 CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW));
     current = pushDown(DisjunctionFactoring.pullFactors(current));
     current = pushDown(DisjunctionFactoring.deriveSideFilters(current));
-    if (hasCrossJoin(current)) {
-      current = pushDown(orderJoins(current));
-    }
+    current = pushDown(JoinReordering.reorder(current, cardinality));
     RelNode trimmed =
         new RelFieldTrimmer(null, RelFactories.LOGICAL_BUILDER.create(current.getCluster(), null))
             .trim(current);
     HepPlanner tidy = new HepPlanner(tidyScansProgram());
     tidy.setRoot(trimmed);
     return tidy.findBestExp();
-  }
-
-  /**
-   * Orders each tree of inner joins (a FROM list with its WHERE equalities) so that every join has
-   * a condition when the query links the tables: {@code FROM part, supplier, partsupp} would
-   * otherwise start with a cross product of part and supplier.
-   */
-  private static RelNode orderJoins(RelNode rel) {
-    RelNode multi =
-        hep(
-            rel,
-            HepMatchOrder.BOTTOM_UP,
-            List.of(
-                CoreRules.JOIN_TO_MULTI_JOIN,
-                CoreRules.PROJECT_MULTI_JOIN_MERGE,
-                CoreRules.FILTER_MULTI_JOIN_MERGE));
-    return hep(multi, HepMatchOrder.BOTTOM_UP, List.of(CoreRules.MULTI_JOIN_OPTIMIZE));
-  }
-
-  /** Whether an inner join without any condition is left after predicates were pushed down. */
-  private static boolean hasCrossJoin(RelNode rel) {
-    if (rel instanceof Join join
-        && join.getJoinType() == JoinRelType.INNER
-        && join.getCondition().isAlwaysTrue()) {
-      return true;
-    }
-    for (RelNode input : rel.getInputs()) {
-      if (hasCrossJoin(input)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static RelNode pushDown(RelNode rel) {
