@@ -2,7 +2,9 @@ package dev.tarn.planner.cost;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
@@ -161,25 +163,54 @@ public final class JoinReordering {
       for (int i = 0; i < count; i++) {
         rows[i] = cardinality.rows(this.relations[i]);
       }
-      for (RexNode conjunct : conjuncts) {
-        double selectivity = NON_EQUI;
-        boolean equality = false;
+      // Equalities between the same two relations form one composite key: their selectivity is
+      // computed together, and carried by the first of them.
+      Map<Integer, Integer> firstOfPair = new HashMap<>();
+      for (int c = 0; c < conjuncts.size(); c++) {
+        RexNode conjunct = conjuncts.get(c);
+        int left = -1;
+        int right = -1;
         if (conjunct.getKind() == SqlKind.EQUALS) {
-          int left = field(((RexCall) conjunct).getOperands().get(0));
-          int right = field(((RexCall) conjunct).getOperands().get(1));
-          if (left >= 0 && right >= 0) {
-            equality = true;
-            selectivity = 1 / Cardinality.joinDistinct(distinct(left), distinct(right));
-          }
+          left = field(((RexCall) conjunct).getOperands().get(0));
+          right = field(((RexCall) conjunct).getOperands().get(1));
         }
-        selectivities.add(selectivity);
-        equalities.add(equality);
+        if (left < 0 || right < 0) {
+          selectivities.add(NON_EQUI);
+          equalities.add(false);
+          continue;
+        }
+        equalities.add(true);
+        int pair = masks.get(c);
+        Integer first = firstOfPair.putIfAbsent(pair, c);
+        selectivities.add(1.0);
+        if (first == null) {
+          first = c;
+        }
+        selectivities.set(first, 1 / pairDivisor(pair));
       }
     }
 
-    private TableEstimate.Distinct distinct(int field) {
-      int relation = relationOf(field);
-      return cardinality.distinct(relations[relation], field - offsets[relation]);
+    /** The divisor of the equalities between the two relations of {@code pair}. */
+    private double pairDivisor(int pair) {
+      int a = Integer.numberOfTrailingZeros(pair);
+      int b = Integer.numberOfTrailingZeros(pair & ~(1 << a));
+      List<Integer> aKeys = new ArrayList<>();
+      List<Integer> bKeys = new ArrayList<>();
+      for (int c = 0; c < conjuncts.size(); c++) {
+        if (masks.get(c) != pair || conjuncts.get(c).getKind() != SqlKind.EQUALS) {
+          continue;
+        }
+        int left = field(((RexCall) conjuncts.get(c)).getOperands().get(0));
+        int right = field(((RexCall) conjuncts.get(c)).getOperands().get(1));
+        if (left < 0 || right < 0) {
+          continue;
+        }
+        int aField = relationOf(left) == a ? left : right;
+        int bField = aField == left ? right : left;
+        aKeys.add(aField - offsets[a]);
+        bKeys.add(bField - offsets[b]);
+      }
+      return cardinality.equiJoinDivisor(relations[a], aKeys, relations[b], bKeys);
     }
 
     private int relationOf(int field) {
