@@ -104,7 +104,9 @@ public final class Cardinality {
   private double compute(RelNode rel) {
     if (rel instanceof TableScan scan) {
       LakeTable table = scan.getTable().unwrap(LakeTable.class);
-      return table == null ? scan.estimateRowCount(mq(rel)) : tables.estimate(table.snapshot()).rowCount();
+      return table == null
+          ? scan.estimateRowCount(mq(rel))
+          : tables.estimate(table.snapshot()).rowCount();
     }
     if (rel instanceof Filter filter) {
       return rows(filter.getInput()) * selectivity(filter.getCondition(), filter.getInput());
@@ -148,8 +150,14 @@ public final class Cardinality {
     List<Integer> rightKeys = new ArrayList<>();
     double selectivity = 1;
     for (RexNode conjunct : RelOptUtil.conjunctions(join.getCondition())) {
-      int a = conjunct.getKind() == SqlKind.EQUALS ? field(((RexCall) conjunct).getOperands().get(0)) : -1;
-      int b = conjunct.getKind() == SqlKind.EQUALS ? field(((RexCall) conjunct).getOperands().get(1)) : -1;
+      int a =
+          conjunct.getKind() == SqlKind.EQUALS
+              ? field(((RexCall) conjunct).getOperands().get(0))
+              : -1;
+      int b =
+          conjunct.getKind() == SqlKind.EQUALS
+              ? field(((RexCall) conjunct).getOperands().get(1))
+              : -1;
       if (a >= 0 && b >= 0 && (a < leftCount) != (b < leftCount)) {
         leftKeys.add(Math.min(a, b));
         rightKeys.add(Math.max(a, b) - leftCount);
@@ -237,7 +245,8 @@ public final class Cardinality {
       case IS_NOT_NULL:
         return 0.95;
       case LIKE:
-        return 0.25;
+        // Mostly '%word%' searches in analytical queries, which keep few rows.
+        return 0.1;
       default:
         return OTHER;
     }
@@ -260,9 +269,9 @@ public final class Cardinality {
   /**
    * The divisor of the cross product of {@code left} and {@code right} joined on {@code leftKeys[i]
    * = rightKeys[i]}: per side, the product of the keys' distinct counts, at most the rows of the
-   * table they come from (partsupp's {@code (ps_partkey, ps_suppkey)} has 800 thousand values at
-   * SF 1, not 200 thousand times 10 thousand); of the two sides the larger when both were counted,
-   * the smaller bound otherwise.
+   * table they come from (partsupp's {@code (ps_partkey, ps_suppkey)} has 800 thousand values at SF
+   * 1, not 200 thousand times 10 thousand); of the two sides the larger when both were counted, the
+   * smaller bound otherwise.
    */
   public double equiJoinDivisor(
       RelNode left, List<Integer> leftKeys, RelNode right, List<Integer> rightKeys) {
@@ -278,11 +287,9 @@ public final class Cardinality {
   private TableEstimate.Distinct compositeDistinct(RelNode rel, List<Integer> keys) {
     double product = 1;
     double bound = 1;
-    boolean exact = true;
     for (int key : keys) {
       TableEstimate.Distinct distinct = joinKeyDistinct(rel, key);
       product *= distinct.count();
-      exact &= distinct.exact();
       RelColumnOrigin origin = origin(rel, key);
       LakeTable lakeTable = origin == null ? null : lakeTable(origin);
       bound =
@@ -290,7 +297,8 @@ public final class Cardinality {
               bound,
               lakeTable != null ? tables.estimate(lakeTable.snapshot()).rowCount() : rows(rel));
     }
-    return new TableEstimate.Distinct(Math.max(1, Math.min(product, bound)), exact);
+    // A product of counted columns is only a bound on the pairs that occur together.
+    return new TableEstimate.Distinct(Math.max(1, Math.min(product, bound)), false);
   }
 
   /**
@@ -368,8 +376,7 @@ public final class Cardinality {
     }
     RelColumnOrigin origin = origin(rel, field);
     LakeTable lakeTable = origin == null ? null : lakeTable(origin);
-    double bound =
-        lakeTable != null ? tables.estimate(lakeTable.snapshot()).rowCount() : rows(rel);
+    double bound = lakeTable != null ? tables.estimate(lakeTable.snapshot()).rowCount() : rows(rel);
     return new TableEstimate.Distinct(Math.max(1, bound), false);
   }
 

@@ -10,6 +10,7 @@ import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.JoinRelType;
+import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.logical.LogicalFilter;
 import org.apache.calcite.rel.logical.LogicalJoin;
 import org.apache.calcite.rex.RexBuilder;
@@ -20,7 +21,6 @@ import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.tools.RelBuilder;
-import org.apache.calcite.rel.core.RelFactories;
 
 /**
  * Orders each tree of inner joins by estimated size ({@link Cardinality}), whatever order the query
@@ -31,9 +31,9 @@ import org.apache.calcite.rel.core.RelFactories;
  * input is the probe (left) side and the smaller the build (right) side, since the hash join builds
  * its table from the right. A Project on top restores the column order the query expects.
  *
- * <p>TPC-H Q5, for example, is written {@code customer, orders, lineitem, supplier, nation, region};
- * with region filtered to one row the best tree starts from region, nation and the filtered orders,
- * and lineitem is probed last against small builds.
+ * <p>TPC-H Q5, for example, is written {@code customer, orders, lineitem, supplier, nation,
+ * region}; with region filtered to one row the best tree starts from region, nation and the
+ * filtered orders, and lineitem is probed last against small builds.
  *
  * <p>Trees of more than {@value #MAX_RELATIONS} relations keep their order (the subsets grow as
  * 2^n).
@@ -89,7 +89,9 @@ public final class JoinReordering {
     return join.copy(join.getTraitSet(), inputs);
   }
 
-  /** Collects the relations under a tree of inner joins, and the conditions over all their fields. */
+  /**
+   * Collects the relations under a tree of inner joins, and the conditions over all their fields.
+   */
   private static void flatten(
       RelNode rel, int offset, List<RelNode> relations, List<RexNode> conjuncts) {
     if (rel instanceof Join join && join.getJoinType() == JoinRelType.INNER) {
@@ -318,7 +320,9 @@ public final class JoinReordering {
       return false;
     }
 
-    /** A built subtree and where each field of the flattened tree sits in its output (-1: absent). */
+    /**
+     * A built subtree and where each field of the flattened tree sits in its output (-1: absent).
+     */
     private record Built(RelNode rel, int[] position) {}
 
     private Built build(int set) {

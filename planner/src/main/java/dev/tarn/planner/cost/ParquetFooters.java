@@ -17,9 +17,9 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
 /**
  * What planning needs from Parquet footers: the file's row count and, for integer-backed columns
- * (integers, dates, decimals up to 18 digits), the smallest and largest value. A column whose values
- * lie in {@code [min, max]} has at most {@code max - min + 1} distinct values: without {@code
- * ANALYZE} that bound is what tells {@code c_nationkey} (25 values) from {@code c_custkey}.
+ * (integers, dates, decimals up to 18 digits), the smallest and largest value. A column whose
+ * values lie in {@code [min, max]} has at most {@code max - min + 1} distinct values: without
+ * {@code ANALYZE} that bound is what tells {@code c_nationkey} (25 values) from {@code c_custkey}.
  *
  * <p>Footers are cached by path, size and modification time (a rewritten file is read again), at
  * most {@value #CAPACITY} files, least recently used out first, so that planning a query over

@@ -140,8 +140,7 @@ public final class TableEstimator {
       // Partition values are known exactly; their count bounds the column's distinct values.
       distinct.put(column.name(), new TableEstimate.Distinct(partitions, false));
     }
-    return new TableEstimate(
-        rows, width, bounded(distinct, rows), TableEstimate.Source.FOOTERS);
+    return new TableEstimate(rows, width, bounded(distinct, rows), TableEstimate.Source.FOOTERS);
   }
 
   /** Every column gets a distinct count no larger than the row count. */
@@ -178,8 +177,7 @@ public final class TableEstimator {
   static double rowWidth(TableMetadata table, TableStatistics statistics) {
     double width = 0;
     for (Column column : table.allColumns()) {
-      double measured =
-          statistics == null ? -1 : statistics.column(column.name()).averageWidth();
+      double measured = statistics == null ? -1 : statistics.column(column.name()).averageWidth();
       width += measured >= 0 ? measured : typeWidth(column.type());
     }
     return Math.max(1, width);
@@ -207,6 +205,7 @@ public final class TableEstimator {
       case VARBINARY:
         return STRING_WIDTH + 4;
     }
-    throw new IllegalArgumentException("unknown type " + type.kind().name().toLowerCase(Locale.ROOT));
+    throw new IllegalArgumentException(
+        "unknown type " + type.kind().name().toLowerCase(Locale.ROOT));
   }
 }

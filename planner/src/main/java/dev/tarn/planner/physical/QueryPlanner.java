@@ -157,8 +157,7 @@ public final class QueryPlanner {
       planner.close();
     }
     RelNode optimized;
-    Cardinality cardinality =
-        new Cardinality(new TableEstimator(storage, ParquetFooters.SHARED));
+    Cardinality cardinality = new Cardinality(new TableEstimator(storage, ParquetFooters.SHARED));
     try {
       optimized = optimize(relRoot.project(), cardinality);
     } catch (TarnException e) {

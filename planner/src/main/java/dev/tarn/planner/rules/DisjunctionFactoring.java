@@ -11,6 +11,7 @@ import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.logical.LogicalFilter;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexOver;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.util.ImmutableBitSet;
@@ -19,16 +20,16 @@ import org.apache.calcite.util.ImmutableBitSet;
  * Makes disjunctive predicates useful to predicate pushdown, as DuckDB and Trino do. Two steps:
  *
  * <ol>
- *   <li>{@link #pullFactors}: a conjunct common to every branch of an OR moves out of it. TPC-H Q19's
- *       {@code (p_partkey = l_partkey AND p_brand = 'Brand#12' AND l_shipmode IN (...) ...) OR
- *       (p_partkey = l_partkey AND ...) OR ...} becomes {@code p_partkey = l_partkey AND l_shipmode
- *       IN (...) AND ... AND (p_brand = 'Brand#12' AND ... OR ...)}: the equality becomes a join key
- *       and the shipmode filter reaches the lineitem scan.
+ *   <li>{@link #pullFactors}: a conjunct common to every branch of an OR moves out of it. TPC-H
+ *       Q19's {@code (p_partkey = l_partkey AND p_brand = 'Brand#12' AND l_shipmode IN (...) ...)
+ *       OR (p_partkey = l_partkey AND ...) OR ...} becomes {@code p_partkey = l_partkey AND
+ *       l_shipmode IN (...) AND ... AND (p_brand = 'Brand#12' AND ... OR ...)}: the equality
+ *       becomes a join key and the shipmode filter reaches the lineitem scan.
  *   <li>{@link #deriveSideFilters}: for a condition at an inner join that is an OR whose every
- *       branch restricts one input, the OR of those restrictions is implied and is added as a filter
- *       on that input (the original condition stays where it was). Q7's {@code (n1.n_name = 'FRANCE'
- *       AND n2.n_name = 'GERMANY') OR (n1.n_name = 'GERMANY' AND n2.n_name = 'FRANCE')} adds {@code
- *       n1.n_name = 'FRANCE' OR n1.n_name = 'GERMANY'} on n1 and the same on n2.
+ *       branch restricts one input, the OR of those restrictions is implied and is added as a
+ *       filter on that input (the original condition stays where it was). Q7's {@code (n1.n_name =
+ *       'FRANCE' AND n2.n_name = 'GERMANY') OR (n1.n_name = 'GERMANY' AND n2.n_name = 'FRANCE')}
+ *       adds {@code n1.n_name = 'FRANCE' OR n1.n_name = 'GERMANY'} on n1 and the same on n2.
  * </ol>
  *
  * <p>Both walk the whole tree once; derivation runs after predicates were pushed down (so each
@@ -207,7 +208,12 @@ public final class DisjunctionFactoring {
     }
   }
 
+  /** Whether a predicate over the project's output may be evaluated below it instead. */
   private static boolean allDeterministic(Project project) {
+    if (RexOver.containsOver(project.getProjects(), null)) {
+      // A filter below a window function changes the rows the window sees.
+      return false;
+    }
     for (RexNode expression : project.getProjects()) {
       if (!RexUtil.isDeterministic(expression)) {
         return false;

@@ -39,8 +39,8 @@ import java.util.List;
  *   <li>The Join reads two RemoteSources: the probe stage (orders) sends rows HASH-partitioned on
  *       {@code customer}, the build stage (customers) on {@code id}, so matching rows meet in the
  *       same join task. The partial aggregation runs in the join's stage, right above it. If the
- *       build side is estimated to hold fewer bytes than {@code broadcastThresholdBytes} (rows after
- *       its filters times their width; the bytes of its files when there is no estimate), the
+ *       build side is estimated to hold fewer bytes than {@code broadcastThresholdBytes} (rows
+ *       after its filters times their width; the bytes of its files when there is no estimate), the
  *       build stage BROADCASTs instead and the join runs in the probe side's stage.
  *   <li>Stages whose leaf is a Scan are SOURCE stages: their files are split between tasks.
  * </ol>
