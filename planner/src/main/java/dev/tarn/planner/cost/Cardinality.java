@@ -4,7 +4,6 @@ import dev.tarn.planner.schema.LakeTable;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
@@ -48,7 +47,7 @@ public final class Cardinality {
   private static final double OTHER = 0.5;
 
   private final TableEstimator tables;
-  private final Map<RelNode, Double> rows = new IdentityHashMap<>();
+  private final IdentityHashMap<RelNode, Double> rows = new IdentityHashMap<>();
 
   public Cardinality(TableEstimator tables) {
     this.tables = tables;

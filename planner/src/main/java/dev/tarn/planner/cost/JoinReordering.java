@@ -323,7 +323,23 @@ public final class JoinReordering {
     /**
      * A built subtree and where each field of the flattened tree sits in its output (-1: absent).
      */
-    private record Built(RelNode rel, int[] position) {}
+    private static final class Built {
+      private final RelNode rel;
+      private final int[] position;
+
+      Built(RelNode rel, int[] position) {
+        this.rel = rel;
+        this.position = position;
+      }
+
+      RelNode rel() {
+        return rel;
+      }
+
+      int[] position() {
+        return position;
+      }
+    }
 
     private Built build(int set) {
       int[] position = new int[offsets[count]];

@@ -44,7 +44,7 @@ public final class TableEstimator {
 
   private final LakeStorage storage;
   private final ParquetFooters footers;
-  private final Map<TableSnapshot, TableEstimate> estimates = new IdentityHashMap<>();
+  private final IdentityHashMap<TableSnapshot, TableEstimate> estimates = new IdentityHashMap<>();
 
   public TableEstimator(LakeStorage storage, ParquetFooters footers) {
     this.storage = storage;
@@ -140,7 +140,8 @@ public final class TableEstimator {
       // Partition values are known exactly; their count bounds the column's distinct values.
       distinct.put(column.name(), new TableEstimate.Distinct(partitions, false));
     }
-    return new TableEstimate(rows, width, bounded(distinct, rows), TableEstimate.Source.FOOTERS);
+    return new TableEstimate(
+        (double) rows, width, bounded(distinct, (double) rows), TableEstimate.Source.FOOTERS);
   }
 
   /** Every column gets a distinct count no larger than the row count. */

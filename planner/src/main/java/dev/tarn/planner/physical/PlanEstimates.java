@@ -1,7 +1,6 @@
 package dev.tarn.planner.physical;
 
 import java.util.IdentityHashMap;
-import java.util.Map;
 
 /**
  * The planner's size estimates for the nodes of one translated plan, kept beside the plan (by node
@@ -27,7 +26,7 @@ public final class PlanEstimates {
   /** No estimates: decisions fall back to file sizes. */
   public static final PlanEstimates NONE = new PlanEstimates();
 
-  private final Map<PlanNode, Estimate> estimates = new IdentityHashMap<>();
+  private final IdentityHashMap<PlanNode, Estimate> estimates = new IdentityHashMap<>();
 
   void put(PlanNode node, Estimate estimate) {
     estimates.put(node, estimate);

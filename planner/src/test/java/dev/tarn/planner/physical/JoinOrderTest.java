@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,13 +49,13 @@ class JoinOrderTest {
       return node.sources();
     }
 
-    TreeSet<String> tables(PlanNode node) {
-      TreeSet<String> out = new TreeSet<>();
+    Set<String> tables(PlanNode node) {
+      Set<String> out = new TreeSet<>();
       collectTables(node, out);
       return out;
     }
 
-    private void collectTables(PlanNode node, TreeSet<String> out) {
+    private void collectTables(PlanNode node, Set<String> out) {
       if (node instanceof PlanNode.Scan scan) {
         out.add(scan.table().name());
       }
@@ -109,7 +110,7 @@ class JoinOrderTest {
     DistributedPlan plan = plan(tpch, TpchFixture.query(5));
     Tree tree = new Tree(plan);
     String explain = PlanPrinter.explain(plan);
-    List<TreeSet<String>> joined = new ArrayList<>();
+    List<Set<String>> joined = new ArrayList<>();
     for (PlanNode.Join join : tree.innerJoins()) {
       joined.add(tree.tables(join));
     }
