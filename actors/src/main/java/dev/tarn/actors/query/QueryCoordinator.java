@@ -15,6 +15,7 @@ import dev.tarn.core.meta.TableSnapshot;
 import dev.tarn.core.serde.TarnMessage;
 import dev.tarn.core.stats.OperatorStats;
 import dev.tarn.planner.explain.PlanPrinter;
+import dev.tarn.planner.physical.PlanEstimates;
 import dev.tarn.planner.physical.QueryPlanner;
 import dev.tarn.planner.sql.Statement;
 import dev.tarn.planner.sql.StatementParser;
@@ -134,6 +135,7 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
   private String setSchema;
   private ErrorInfo error;
   private DistributedPlan plan;
+  private PlanEstimates estimates = PlanEstimates.NONE;
   private StageScheduler scheduler;
   private int stagesFinished;
   private boolean resultEnded;
@@ -312,9 +314,12 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
     }
     try {
       long planningStart = System.nanoTime();
-      plan =
+      QueryPlanner.Planned planned =
           new QueryPlanner()
-              .plan(pendingQuery, fetched.tables(), context.storage(), context.planner());
+              .planWithEstimates(
+                  pendingQuery, fetched.tables(), context.storage(), context.planner());
+      plan = planned.plan();
+      estimates = planned.estimates();
       planningNanos = System.nanoTime() - planningStart;
     } catch (RuntimeException e) {
       fail(ErrorInfo.of(e));
@@ -322,7 +327,7 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
     }
     if (explainOnly) {
       columns = List.of(new Column("Query Plan", dev.tarn.core.type.SqlType.VARCHAR));
-      addRow(List.of(PlanPrinter.explain(plan)));
+      addRow(List.of(PlanPrinter.explain(plan, estimates)));
       finish();
       return this;
     }

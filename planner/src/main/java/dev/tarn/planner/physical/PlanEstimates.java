@@ -23,13 +23,24 @@ public final class PlanEstimates {
     }
   }
 
-  /** No estimates: decisions fall back to file sizes. */
+  /** No estimates: decisions fall back to file sizes. Stays empty. */
   public static final PlanEstimates NONE = new PlanEstimates();
 
   private final IdentityHashMap<PlanNode, Estimate> estimates = new IdentityHashMap<>();
 
   void put(PlanNode node, Estimate estimate) {
     estimates.put(node, estimate);
+  }
+
+  /**
+   * Gives {@code copy} the estimate of {@code original}, if it has one: for a node rebuilt around
+   * new sources that still produces the same rows.
+   */
+  public void carry(PlanNode original, PlanNode copy) {
+    Estimate estimate = estimates.get(original);
+    if (estimate != null && this != NONE) {
+      estimates.put(copy, estimate);
+    }
   }
 
   /** The estimate of {@code node}, null when the planner made none. */

@@ -241,7 +241,21 @@ final class PlanTranslator {
 
     PlanNode node =
         new PlanNode.Scan(table, files, dataColumns, partitionColumns, predicate, outputColumns);
-    return predicate == null ? node : new PlanNode.Filter(node, predicate);
+    if (cardinality != null) {
+      double rows = cardinality.rows(chain.tableScan());
+      estimates.put(
+          node, new PlanEstimates.Estimate(rows, rows * Cardinality.rowWidth(chain.tableScan())));
+    }
+    if (predicate == null) {
+      return node;
+    }
+    PlanNode filtered = new PlanNode.Filter(node, predicate);
+    if (cardinality != null) {
+      double rows = cardinality.rows(filter);
+      estimates.put(
+          filtered, new PlanEstimates.Estimate(rows, rows * Cardinality.rowWidth(filter)));
+    }
+    return filtered;
   }
 
   private PlanNode aggregate(Aggregate aggregate) {

@@ -124,6 +124,28 @@ public final class QueryPlanner {
       Map<String, TableSnapshot> tables,
       LakeStorage storage,
       PlannerOptions options) {
+    return planWithEstimates(query, tables, storage, options).plan();
+  }
+
+  /**
+   * A plan with the size estimates that shaped it, for EXPLAIN.
+   *
+   * @param plan the distributed plan
+   * @param estimates its nodes' estimated sizes
+   */
+  public record Planned(DistributedPlan plan, PlanEstimates estimates) {
+    public Planned {
+      Objects.requireNonNull(plan, "plan");
+      Objects.requireNonNull(estimates, "estimates");
+    }
+  }
+
+  /** Plans {@code query} as {@link #plan} does, and keeps the estimates. */
+  public Planned planWithEstimates(
+      Statement.Query query,
+      Map<String, TableSnapshot> tables,
+      LakeStorage storage,
+      PlannerOptions options) {
     Objects.requireNonNull(query, "query");
     Objects.requireNonNull(tables, "tables");
     Objects.requireNonNull(storage, "storage");
@@ -175,7 +197,7 @@ public final class QueryPlanner {
     PlanNode plan =
         new PlanTranslator(storage, expressions, cardinality, estimates).translate(optimized);
     plan = withUserNames(plan, relRoot.validatedRowType.getFieldNames());
-    return StageSplitter.split(plan, options, estimates);
+    return new Planned(StageSplitter.split(plan, options, estimates), estimates);
   }
 
   private static FrameworkConfig config(SchemaPlus root, String defaultDatabase) {

@@ -187,17 +187,24 @@ public final class StageSplitter {
       return node;
     }
     if (node instanceof PlanNode.Filter filter) {
-      return new PlanNode.Filter(visit(filter.source(), piece), filter.predicate());
+      PlanNode copy = new PlanNode.Filter(visit(filter.source(), piece), filter.predicate());
+      estimates.carry(filter, copy);
+      return copy;
     }
     if (node instanceof PlanNode.Project project) {
-      return new PlanNode.Project(
-          visit(project.source(), piece), project.expressions(), project.names());
+      PlanNode copy =
+          new PlanNode.Project(
+              visit(project.source(), piece), project.expressions(), project.names());
+      estimates.carry(project, copy);
+      return copy;
     }
     if (node instanceof PlanNode.Aggregate aggregate) {
       return aggregate(aggregate, piece);
     }
     if (node instanceof PlanNode.Join join) {
-      return join(join, piece);
+      PlanNode copy = join(join, piece);
+      estimates.carry(join, copy);
+      return copy;
     }
     if (node instanceof PlanNode.Sort sort) {
       return sort(sort, piece);
@@ -438,8 +445,14 @@ public final class StageSplitter {
     return bytes;
   }
 
-  /** Replaces provisional stage ids in RemoteSources by final ones. */
-  private static PlanNode renumber(PlanNode node, int[] finalIds) {
+  /** Replaces provisional stage ids in RemoteSources by final ones; estimates follow the copies. */
+  private PlanNode renumber(PlanNode node, int[] finalIds) {
+    PlanNode copy = renumberNode(node, finalIds);
+    estimates.carry(node, copy);
+    return copy;
+  }
+
+  private PlanNode renumberNode(PlanNode node, int[] finalIds) {
     if (node instanceof PlanNode.RemoteSource remote) {
       return new PlanNode.RemoteSource(finalIds[remote.sourceStage()], remote.outputColumns());
     }
