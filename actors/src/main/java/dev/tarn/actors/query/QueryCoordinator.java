@@ -13,6 +13,7 @@ import dev.tarn.core.meta.TableSnapshot;
 import dev.tarn.core.serde.TarnMessage;
 import dev.tarn.core.stats.OperatorStats;
 import dev.tarn.planner.explain.PlanPrinter;
+import dev.tarn.planner.physical.PlanEstimates;
 import dev.tarn.planner.physical.QueryPlanner;
 import dev.tarn.planner.sql.Statement;
 import dev.tarn.planner.sql.StatementParser;
@@ -142,6 +143,7 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
   private String setSchema;
   private ErrorInfo error;
   private DistributedPlan plan;
+  private PlanEstimates estimates = PlanEstimates.NONE;
   private StageScheduler scheduler;
   private int stagesFinished;
   private boolean resultEnded;
@@ -351,9 +353,12 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
     }
     try {
       long planningStart = System.nanoTime();
-      plan =
+      QueryPlanner.Planned planned =
           new QueryPlanner()
-              .plan(pendingQuery, fetched.tables(), context.storage(), context.planner());
+              .planWithEstimates(
+                  pendingQuery, fetched.tables(), context.storage(), context.planner());
+      plan = planned.plan();
+      estimates = planned.estimates();
       planningNanos = System.nanoTime() - planningStart;
     } catch (RuntimeException | AssertionError | StackOverflowError e) {
       // Calcite signals some unsupported shapes with assertions, and a deeply nested query can
@@ -364,7 +369,7 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
     }
     if (explainOnly) {
       columns = QUERY_PLAN;
-      addRow(List.of(PlanPrinter.explain(plan)));
+      addRow(List.of(PlanPrinter.explain(plan, estimates)));
       finish();
       return this;
     }

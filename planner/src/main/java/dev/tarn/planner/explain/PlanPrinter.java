@@ -4,6 +4,7 @@ import dev.tarn.core.expr.Expr;
 import dev.tarn.core.meta.Column;
 import dev.tarn.core.plan.AggregateCall;
 import dev.tarn.core.plan.SortKey;
+import dev.tarn.planner.physical.PlanEstimates;
 import dev.tarn.planner.physical.PlanNode;
 import dev.tarn.planner.physical.PlanVisitor;
 import dev.tarn.planner.stages.DistributedPlan;
@@ -31,6 +32,14 @@ public final class PlanPrinter {
 
   /** The EXPLAIN text of {@code plan}, lines separated by {@code \n}, ending with one. */
   public static String explain(DistributedPlan plan) {
+    return explain(plan, PlanEstimates.NONE);
+  }
+
+  /**
+   * The EXPLAIN text of {@code plan}, with the planner's estimated row count after each scan, scan
+   * filter and join it estimated, as Trino prints them: {@code Estimates: {rows: 1500000}}.
+   */
+  public static String explain(DistributedPlan plan, PlanEstimates estimates) {
     StringBuilder out = new StringBuilder();
     for (StagePlan stage : plan.stages()) {
       out.append("Stage ")
@@ -40,7 +49,7 @@ public final class PlanPrinter {
           .append("] output=")
           .append(output(stage.output()))
           .append('\n');
-      stage.fragment().accept(new NodePrinter(out, 1));
+      stage.fragment().accept(new NodePrinter(out, 1, estimates));
     }
     return out.toString();
   }
@@ -55,17 +64,29 @@ public final class PlanPrinter {
   private static final class NodePrinter implements PlanVisitor<Void> {
     private final StringBuilder out;
     private final int depth;
+    private final PlanEstimates estimates;
 
-    NodePrinter(StringBuilder out, int depth) {
+    NodePrinter(StringBuilder out, int depth, PlanEstimates estimates) {
       this.out = out;
       this.depth = depth;
+      this.estimates = estimates;
     }
 
     private Void line(PlanNode node, String name, String... properties) {
       out.append("  ".repeat(depth)).append(name).append('[');
-      out.append(String.join(", ", properties)).append("]\n");
+      out.append(String.join(", ", properties)).append(']');
+      PlanEstimates.Estimate estimate = estimates.of(node);
+      boolean estimated =
+          node instanceof PlanNode.Scan
+              || node instanceof PlanNode.Join
+              || (node instanceof PlanNode.Filter filter
+                  && filter.source() instanceof PlanNode.Scan);
+      if (estimate != null && estimated) {
+        out.append(" Estimates: {rows: ").append(Math.round(estimate.rows())).append('}');
+      }
+      out.append('\n');
       for (PlanNode source : node.sources()) {
-        source.accept(new NodePrinter(out, depth + 1));
+        source.accept(new NodePrinter(out, depth + 1, estimates));
       }
       return null;
     }

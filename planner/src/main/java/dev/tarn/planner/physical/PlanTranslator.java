@@ -18,6 +18,7 @@ import dev.tarn.core.plan.WindowFunction;
 import dev.tarn.core.storage.FileEntry;
 import dev.tarn.core.storage.LakeStorage;
 import dev.tarn.core.type.SqlType;
+import dev.tarn.planner.cost.Cardinality;
 import dev.tarn.planner.schema.LakeTable;
 import dev.tarn.planner.schema.TypeConversion;
 import java.util.ArrayList;
@@ -68,13 +69,38 @@ import org.apache.calcite.util.ImmutableBitSet;
 final class PlanTranslator {
   private final LakeStorage storage;
   private final ExpressionTranslator expressions;
+  private final Cardinality cardinality;
+  private final PlanEstimates estimates;
 
   PlanTranslator(LakeStorage storage, ExpressionTranslator expressions) {
+    this(storage, expressions, null, PlanEstimates.NONE);
+  }
+
+  /**
+   * A translator that also records, in {@code estimates}, the estimated size of the node it
+   * translates from each Calcite node (null {@code cardinality}: none).
+   */
+  PlanTranslator(
+      LakeStorage storage,
+      ExpressionTranslator expressions,
+      Cardinality cardinality,
+      PlanEstimates estimates) {
     this.storage = storage;
     this.expressions = expressions;
+    this.cardinality = cardinality;
+    this.estimates = estimates;
   }
 
   PlanNode translate(RelNode rel) {
+    PlanNode node = translateNode(rel);
+    if (cardinality != null) {
+      double rows = cardinality.rows(rel);
+      estimates.put(node, new PlanEstimates.Estimate(rows, rows * Cardinality.rowWidth(rel)));
+    }
+    return node;
+  }
+
+  private PlanNode translateNode(RelNode rel) {
     if (rel instanceof Project project) {
       ScanChain chain = scanChain(project.getInput());
       if (chain != null) {
@@ -215,7 +241,21 @@ final class PlanTranslator {
 
     PlanNode node =
         new PlanNode.Scan(table, files, dataColumns, partitionColumns, predicate, outputColumns);
-    return predicate == null ? node : new PlanNode.Filter(node, predicate);
+    if (cardinality != null) {
+      double rows = cardinality.rows(chain.tableScan());
+      estimates.put(
+          node, new PlanEstimates.Estimate(rows, rows * Cardinality.rowWidth(chain.tableScan())));
+    }
+    if (predicate == null) {
+      return node;
+    }
+    PlanNode filtered = new PlanNode.Filter(node, predicate);
+    if (cardinality != null) {
+      double rows = cardinality.rows(filter);
+      estimates.put(
+          filtered, new PlanEstimates.Estimate(rows, rows * Cardinality.rowWidth(filter)));
+    }
+    return filtered;
   }
 
   private PlanNode aggregate(Aggregate aggregate) {

@@ -4,8 +4,9 @@ package dev.tarn.planner.physical;
  * Knobs of distributed planning.
  *
  * @param hashPartitions tasks of each HASH stage (final aggregation, partitioned join), >= 1
- * @param broadcastThresholdBytes a join whose build side's files total fewer bytes than this is a
- *     broadcast join (build stage output BROADCAST, join in the probe side's stage); 0 turns
+ * @param broadcastThresholdBytes a join whose build side is estimated to hold fewer bytes than this
+ *     (rows after its filters and joins times their width, or its files' bytes without an estimate)
+ *     is a broadcast join (build stage output BROADCAST, join in the probe side's stage); 0 turns
  *     broadcast joins off
  */
 public record PlannerOptions(int hashPartitions, int broadcastThresholdBytes) {

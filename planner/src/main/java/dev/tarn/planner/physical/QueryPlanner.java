@@ -7,6 +7,11 @@ import dev.tarn.core.meta.Column;
 import dev.tarn.core.meta.TableSnapshot;
 import dev.tarn.core.plan.AggregateCall;
 import dev.tarn.core.storage.LakeStorage;
+import dev.tarn.planner.cost.Cardinality;
+import dev.tarn.planner.cost.JoinReordering;
+import dev.tarn.planner.cost.ParquetFooters;
+import dev.tarn.planner.cost.TableEstimator;
+import dev.tarn.planner.rules.DisjunctionFactoring;
 import dev.tarn.planner.rules.SetOpAllToDistinct;
 import dev.tarn.planner.rules.SubQueryToSemiJoin;
 import dev.tarn.planner.schema.LakeSchema;
@@ -35,8 +40,6 @@ import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.plan.hep.HepProgramBuilder;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
-import org.apache.calcite.rel.core.Join;
-import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.runtime.CalciteContextException;
@@ -123,6 +126,28 @@ public final class QueryPlanner {
       Map<String, TableSnapshot> tables,
       LakeStorage storage,
       PlannerOptions options) {
+    return planWithEstimates(query, tables, storage, options).plan();
+  }
+
+  /**
+   * A plan with the size estimates that shaped it, for EXPLAIN.
+   *
+   * @param plan the distributed plan
+   * @param estimates its nodes' estimated sizes
+   */
+  public record Planned(DistributedPlan plan, PlanEstimates estimates) {
+    public Planned {
+      Objects.requireNonNull(plan, "plan");
+      Objects.requireNonNull(estimates, "estimates");
+    }
+  }
+
+  /** Plans {@code query} as {@link #plan} does, and keeps the estimates. */
+  public Planned planWithEstimates(
+      Statement.Query query,
+      Map<String, TableSnapshot> tables,
+      LakeStorage storage,
+      PlannerOptions options) {
     Objects.requireNonNull(query, "query");
     Objects.requireNonNull(tables, "tables");
     Objects.requireNonNull(storage, "storage");
@@ -156,8 +181,9 @@ public final class QueryPlanner {
       planner.close();
     }
     RelNode optimized;
+    Cardinality cardinality = new Cardinality(new TableEstimator(storage, ParquetFooters.SHARED));
     try {
-      optimized = optimize(relRoot.project());
+      optimized = optimize(relRoot.project(), cardinality);
     } catch (TarnException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -169,9 +195,11 @@ public final class QueryPlanner {
     }
     ExpressionTranslator expressions =
         new ExpressionTranslator(optimized.getCluster().getRexBuilder());
-    PlanNode plan = new PlanTranslator(storage, expressions).translate(optimized);
+    PlanEstimates estimates = new PlanEstimates();
+    PlanNode plan =
+        new PlanTranslator(storage, expressions, cardinality, estimates).translate(optimized);
     plan = withUserNames(plan, relRoot.validatedRowType.getFieldNames());
-    return StageSplitter.split(plan, options);
+    return new Planned(StageSplitter.split(plan, options, estimates), estimates);
   }
 
   private static FrameworkConfig config(SchemaPlus root, String defaultDatabase) {
@@ -221,13 +249,14 @@ public final class QueryPlanner {
    *   <li>INTERSECT ALL and EXCEPT ALL number the copies of each row ({@link SetOpAllToDistinct});
    *       UNION (distinct), INTERSECT and EXCEPT become UNION ALL plus aggregates; window calls in
    *       a projection move into a Window node;
-   *   <li>predicates are pushed down; if a cross product is left, the inner joins are reordered so
-   *       that each join has an equality condition where the query provides one (a FROM list keeps
-   *       its order otherwise, as written joins do);
+   *   <li>predicates are pushed down, common factors are pulled out of ORs and the filters an OR
+   *       implies for each join input are added ({@link DisjunctionFactoring}), then pushed down;
+   *   <li>each tree of inner joins is reordered by estimated sizes, smaller inputs on the build
+   *       side ({@link JoinReordering});
    *   <li>unused columns are trimmed, and what sits above each scan is tidied.
    * </ol>
    */
-  static RelNode optimize(RelNode rel) {
+  static RelNode optimize(RelNode rel, Cardinality cardinality) {
     RelNode current =
         hep(
             SubQueryToSemiJoin.rewrite(rel),
@@ -248,15 +277,9 @@ public final class QueryPlanner {
                 CoreRules.INTERSECT_TO_DISTINCT,
                 CoreRules.MINUS_TO_DISTINCT,
                 CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW));
-    HepPlanner pushDown = new HepPlanner(pushDownProgram());
-    pushDown.setRoot(current);
-    current = pushDown.findBestExp();
-    if (hasCrossJoin(current)) {
-      current = orderJoins(current);
-      pushDown = new HepPlanner(pushDownProgram());
-      pushDown.setRoot(current);
-      current = pushDown.findBestExp();
-    }
+    current = pushDown(DisjunctionFactoring.pullFactors(current));
+    current = pushDown(DisjunctionFactoring.deriveSideFilters(current));
+    current = pushDown(JoinReordering.reorder(current, cardinality));
     RelNode trimmed =
         new RelFieldTrimmer(null, RelFactories.LOGICAL_BUILDER.create(current.getCluster(), null))
             .trim(current);
@@ -265,36 +288,10 @@ public final class QueryPlanner {
     return tidy.findBestExp();
   }
 
-  /**
-   * Orders each tree of inner joins (a FROM list with its WHERE equalities) so that every join has
-   * a condition when the query links the tables: {@code FROM part, supplier, partsupp} would
-   * otherwise start with a cross product of part and supplier.
-   */
-  private static RelNode orderJoins(RelNode rel) {
-    RelNode multi =
-        hep(
-            rel,
-            HepMatchOrder.BOTTOM_UP,
-            List.of(
-                CoreRules.JOIN_TO_MULTI_JOIN,
-                CoreRules.PROJECT_MULTI_JOIN_MERGE,
-                CoreRules.FILTER_MULTI_JOIN_MERGE));
-    return hep(multi, HepMatchOrder.BOTTOM_UP, List.of(CoreRules.MULTI_JOIN_OPTIMIZE));
-  }
-
-  /** Whether an inner join without any condition is left after predicates were pushed down. */
-  private static boolean hasCrossJoin(RelNode rel) {
-    if (rel instanceof Join join
-        && join.getJoinType() == JoinRelType.INNER
-        && join.getCondition().isAlwaysTrue()) {
-      return true;
-    }
-    for (RelNode input : rel.getInputs()) {
-      if (hasCrossJoin(input)) {
-        return true;
-      }
-    }
-    return false;
+  private static RelNode pushDown(RelNode rel) {
+    HepPlanner planner = new HepPlanner(pushDownProgram());
+    planner.setRoot(rel);
+    return planner.findBestExp();
   }
 
   private static RelNode hep(RelNode rel, HepMatchOrder order, List<RelOptRule> rules) {

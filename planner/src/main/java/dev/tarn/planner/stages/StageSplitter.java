@@ -6,6 +6,7 @@ import dev.tarn.core.plan.AggregateFunction;
 import dev.tarn.core.plan.AggregateStep;
 import dev.tarn.core.plan.JoinType;
 import dev.tarn.core.type.SqlType;
+import dev.tarn.planner.physical.PlanEstimates;
 import dev.tarn.planner.physical.PlanNode;
 import dev.tarn.planner.physical.PlannerOptions;
 import dev.tarn.planner.stages.StagePlan.Distribution;
@@ -38,8 +39,9 @@ import java.util.List;
  *   <li>The Join reads two RemoteSources: the probe stage (orders) sends rows HASH-partitioned on
  *       {@code customer}, the build stage (customers) on {@code id}, so matching rows meet in the
  *       same join task. The partial aggregation runs in the join's stage, right above it. If the
- *       build side's files total fewer bytes than {@code broadcastThresholdBytes}, the build stage
- *       BROADCASTs instead and the join runs in the probe side's stage.
+ *       build side is estimated to hold fewer bytes than {@code broadcastThresholdBytes} (rows
+ *       after its filters times their width; the bytes of its files when there is no estimate), the
+ *       build stage BROADCASTs instead and the join runs in the probe side's stage.
  *   <li>Stages whose leaf is a Scan are SOURCE stages: their files are split between tasks.
  * </ol>
  *
@@ -61,17 +63,28 @@ import java.util.List;
  */
 public final class StageSplitter {
   private final PlannerOptions options;
+  private final PlanEstimates estimates;
 
   /** Registered stages by provisional id; final ids are assigned depth-first at the end. */
   private final List<Piece> stages = new ArrayList<>();
 
-  private StageSplitter(PlannerOptions options) {
+  private StageSplitter(PlannerOptions options, PlanEstimates estimates) {
     this.options = options;
+    this.estimates = estimates;
   }
 
   /** Splits a plan without exchanges (as the planner's translator produces it) into stages. */
   public static DistributedPlan split(PlanNode plan, PlannerOptions options) {
-    return new StageSplitter(options).run(plan);
+    return split(plan, options, PlanEstimates.NONE);
+  }
+
+  /**
+   * Splits a plan, deciding broadcast joins by the estimated size of their build side where {@code
+   * estimates} has one, by the bytes of the files it scans otherwise.
+   */
+  public static DistributedPlan split(
+      PlanNode plan, PlannerOptions options, PlanEstimates estimates) {
+    return new StageSplitter(options, estimates).run(plan);
   }
 
   /**
@@ -174,17 +187,24 @@ public final class StageSplitter {
       return node;
     }
     if (node instanceof PlanNode.Filter filter) {
-      return new PlanNode.Filter(visit(filter.source(), piece), filter.predicate());
+      PlanNode copy = new PlanNode.Filter(visit(filter.source(), piece), filter.predicate());
+      estimates.carry(filter, copy);
+      return copy;
     }
     if (node instanceof PlanNode.Project project) {
-      return new PlanNode.Project(
-          visit(project.source(), piece), project.expressions(), project.names());
+      PlanNode copy =
+          new PlanNode.Project(
+              visit(project.source(), piece), project.expressions(), project.names());
+      estimates.carry(project, copy);
+      return copy;
     }
     if (node instanceof PlanNode.Aggregate aggregate) {
       return aggregate(aggregate, piece);
     }
     if (node instanceof PlanNode.Join join) {
-      return join(join, piece);
+      PlanNode copy = join(join, piece);
+      estimates.carry(join, copy);
+      return copy;
     }
     if (node instanceof PlanNode.Sort sort) {
       return sort(sort, piece);
@@ -294,7 +314,7 @@ public final class StageSplitter {
       broadcast =
           !keepsUnmatchedBuild
               && options.broadcastThresholdBytes() > 0
-              && scannedBytes(join.build()) < options.broadcastThresholdBytes();
+              && buildBytes(join.build()) < options.broadcastThresholdBytes();
     }
     if (broadcast) {
       PlanNode probe = visit(join.probe(), piece);
@@ -397,6 +417,15 @@ public final class StageSplitter {
     return input.fragment;
   }
 
+  /**
+   * The bytes a build side holds: the planner's estimate after its filters and joins, or else the
+   * bytes of the files it scans.
+   */
+  private double buildBytes(PlanNode build) {
+    PlanEstimates.Estimate estimate = estimates.of(build);
+    return estimate != null ? estimate.bytes() : scannedBytes(build);
+  }
+
   private static long scannedBytes(PlanNode node) {
     if (node instanceof PlanNode.Scan scan) {
       long bytes = 0;
@@ -412,8 +441,14 @@ public final class StageSplitter {
     return bytes;
   }
 
-  /** Replaces provisional stage ids in RemoteSources by final ones. */
-  private static PlanNode renumber(PlanNode node, int[] finalIds) {
+  /** Replaces provisional stage ids in RemoteSources by final ones; estimates follow the copies. */
+  private PlanNode renumber(PlanNode node, int[] finalIds) {
+    PlanNode copy = renumberNode(node, finalIds);
+    estimates.carry(node, copy);
+    return copy;
+  }
+
+  private PlanNode renumberNode(PlanNode node, int[] finalIds) {
     if (node instanceof PlanNode.RemoteSource remote) {
       return new PlanNode.RemoteSource(finalIds[remote.sourceStage()], remote.outputColumns());
     }

@@ -6,6 +6,7 @@ import dev.tarn.core.meta.Column;
 import dev.tarn.core.meta.FileFormat;
 import dev.tarn.core.meta.TableMetadata;
 import dev.tarn.core.meta.TableSnapshot;
+import dev.tarn.core.meta.TableStatistics;
 import dev.tarn.core.storage.LocalStorage;
 import dev.tarn.core.type.SqlType;
 import dev.tarn.planner.physical.PlannerOptions;
@@ -93,5 +94,61 @@ class PlanPrinterTest {
                 "Stage 4 [SOURCE] output=HASH[0]",
                 "  Scan[table=default.customers, files=2, columns=[c_custkey, c_region]]",
                 ""));
+  }
+
+  @Test
+  void explainWithEstimatesPrintsEstimatedRowsOfScansFiltersAndJoins() throws IOException {
+    TableMetadata orders =
+        new TableMetadata(
+            "default",
+            "orders",
+            List.of(
+                new Column("o_custkey", SqlType.BIGINT),
+                new Column("o_total", SqlType.decimal(12, 2))),
+            List.of(),
+            FileFormat.PARQUET,
+            folder.resolve("orders").toString(),
+            Map.of());
+    TableMetadata customers =
+        new TableMetadata(
+            "default",
+            "customers",
+            List.of(new Column("c_custkey", SqlType.BIGINT)),
+            List.of(),
+            FileFormat.PARQUET,
+            folder.resolve("customers").toString(),
+            Map.of());
+    for (TableMetadata table : List.of(orders, customers)) {
+      Files.createDirectories(Path.of(table.location()));
+      Files.write(Path.of(table.location(), "a.parquet"), new byte[1]);
+    }
+    Statement.Query query =
+        (Statement.Query)
+            StatementParser.parse(
+                "SELECT count(*) FROM orders JOIN customers ON o_custkey = c_custkey"
+                    + " WHERE o_total > 10",
+                "default");
+    QueryPlanner.Planned planned =
+        new QueryPlanner()
+            .planWithEstimates(
+                query,
+                Map.of(
+                    "default.orders",
+                    new TableSnapshot(orders, List.of(), new TableStatistics(3000, Map.of(), 0)),
+                    "default.customers",
+                    new TableSnapshot(customers, List.of(), new TableStatistics(100, Map.of(), 0))),
+                new LocalStorage(),
+                PlannerOptions.DEFAULT);
+    String explain = PlanPrinter.explain(planned.plan(), planned.estimates());
+    // A third of the orders pass the range filter; each meets at most one of 100 customers.
+    assertThat(explain)
+        .contains("Join[type=INNER, criteria=[o_custkey = c_custkey]] Estimates: {rows: 1000}")
+        .contains("Filter[predicate=(o_total > 10)] Estimates: {rows: 1000}")
+        .contains(
+            "Scan[table=default.orders, files=1, columns=[o_custkey, o_total]] Estimates: {rows: 3000}")
+        .contains(
+            "Scan[table=default.customers, files=1, columns=[c_custkey]] Estimates: {rows: 100}");
+    // Without estimates the text is unchanged.
+    assertThat(PlanPrinter.explain(planned.plan())).doesNotContain("Estimates");
   }
 }

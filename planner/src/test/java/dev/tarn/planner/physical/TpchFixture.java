@@ -1,9 +1,11 @@
 package dev.tarn.planner.physical;
 
 import dev.tarn.core.meta.Column;
+import dev.tarn.core.meta.ColumnStatistics;
 import dev.tarn.core.meta.FileFormat;
 import dev.tarn.core.meta.TableMetadata;
 import dev.tarn.core.meta.TableSnapshot;
+import dev.tarn.core.meta.TableStatistics;
 import dev.tarn.core.storage.LocalStorage;
 import dev.tarn.core.type.SqlType;
 import dev.tarn.planner.sql.Statement;
@@ -55,6 +57,81 @@ final class TpchFixture {
               Map.of());
       tables.put(metadata.qualifiedName(), new TableSnapshot(metadata, List.of()));
     }
+  }
+
+  /** Distinct values at SF 1 of the columns TPC-H joins on and filters by, from the spec. */
+  private static final Map<String, Long> SF1_DISTINCT =
+      Map.ofEntries(
+          Map.entry("r_regionkey", 5L),
+          Map.entry("r_name", 5L),
+          Map.entry("n_nationkey", 25L),
+          Map.entry("n_regionkey", 5L),
+          Map.entry("n_name", 25L),
+          Map.entry("s_suppkey", 10_000L),
+          Map.entry("s_nationkey", 25L),
+          Map.entry("c_custkey", 150_000L),
+          Map.entry("c_nationkey", 25L),
+          Map.entry("c_mktsegment", 5L),
+          Map.entry("p_partkey", 200_000L),
+          Map.entry("p_type", 150L),
+          Map.entry("p_brand", 25L),
+          Map.entry("p_container", 40L),
+          Map.entry("p_size", 50L),
+          Map.entry("ps_partkey", 200_000L),
+          Map.entry("ps_suppkey", 10_000L),
+          Map.entry("o_orderkey", 1_500_000L),
+          Map.entry("o_custkey", 100_000L),
+          Map.entry("o_orderstatus", 3L),
+          Map.entry("o_orderdate", 2_406L),
+          Map.entry("l_orderkey", 1_500_000L),
+          Map.entry("l_partkey", 200_000L),
+          Map.entry("l_suppkey", 10_000L),
+          Map.entry("l_shipdate", 2_526L),
+          Map.entry("l_shipmode", 7L),
+          Map.entry("l_shipinstruct", 4L),
+          Map.entry("l_returnflag", 3L));
+
+  /** Rows of each table at SF 1. */
+  static final Map<String, Long> SF1_ROWS =
+      Map.of(
+          "region", 5L,
+          "nation", 25L,
+          "supplier", 10_000L,
+          "customer", 150_000L,
+          "part", 200_000L,
+          "partsupp", 800_000L,
+          "orders", 1_500_000L,
+          "lineitem", 6_001_215L);
+
+  /** Gives every table the statistics ANALYZE would store at SF 1. */
+  TpchFixture withSf1Statistics() {
+    return withRowCounts(SF1_ROWS);
+  }
+
+  /**
+   * Gives the named tables statistics with these row counts, and the SF 1 distinct counts capped by
+   * them.
+   */
+  TpchFixture withRowCounts(Map<String, Long> rows) {
+    for (Map.Entry<String, Long> entry : rows.entrySet()) {
+      TableSnapshot snapshot = tables.get("tpch." + entry.getKey());
+      Map<String, ColumnStatistics> columns = new HashMap<>();
+      for (Column column : snapshot.table().columns()) {
+        Long distinct = SF1_DISTINCT.get(column.name());
+        if (distinct != null) {
+          columns.put(
+              column.name(),
+              new ColumnStatistics(Math.min(distinct, entry.getValue()), 0, null, null, -1));
+        }
+      }
+      tables.put(
+          snapshot.table().qualifiedName(),
+          new TableSnapshot(
+              snapshot.table(),
+              snapshot.partitions(),
+              new TableStatistics(entry.getValue(), columns, 0)));
+    }
+    return this;
   }
 
   private static SqlType type(TpchColumn<?> column) {
