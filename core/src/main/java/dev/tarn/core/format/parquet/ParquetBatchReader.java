@@ -74,6 +74,10 @@ final class ParquetBatchReader implements BatchReader {
 
   private final ColumnReader[] columnReaders;
   private final RowGroupFilter rowGroupFilter;
+
+  /** Reads the array, map and row columns; null when none is projected. */
+  private final ParquetNestedColumnReader nested;
+
   private int rowGroupsSkipped;
   private int rowGroup = -1;
   private long rowsLeftInGroup;
@@ -97,12 +101,20 @@ final class ParquetBatchReader implements BatchReader {
       }
       List<Type> requestedFields = new ArrayList<>();
       List<Integer> firstOutputs = new ArrayList<>();
+      List<Type> nestedFields = new ArrayList<>();
+      List<Integer> nestedOutputs = new ArrayList<>();
       this.outputDecoder = new int[outputColumns.size()];
       for (int i = 0; i < outputColumns.size(); i++) {
         Column column = outputColumns.get(i);
         Type field = fields.get(column.name().toLowerCase(Locale.ROOT));
         if (field == null) {
           outputDecoder[i] = -1;
+          continue;
+        }
+        if (column.type().isNested()) {
+          outputDecoder[i] = -1;
+          nestedFields.add(field);
+          nestedOutputs.add(i);
           continue;
         }
         if (!field.isPrimitive() || field.isRepetition(Type.Repetition.REPEATED)) {
@@ -149,6 +161,8 @@ final class ParquetBatchReader implements BatchReader {
       }
       this.columnReaders = new ColumnReader[decoders.length];
       reader.setRequestedSchema(requested);
+      this.nested =
+          ParquetNestedColumnReader.open(path, file, nestedFields, nestedOutputs, outputColumns);
     } catch (RuntimeException e) {
       closeQuietly();
       throw e;
@@ -191,12 +205,17 @@ final class ParquetBatchReader implements BatchReader {
         vectors.add(vector);
         if (vector instanceof BaseVariableWidthVector variable) {
           variable.allocateNew(rows);
+        } else if (vector instanceof FixedWidthVector fixed) {
+          fixed.allocateNew(rows);
         } else {
-          ((FixedWidthVector) vector).allocateNew(rows);
+          vector.allocateNew();
         }
       }
       for (int d = 0; d < decoders.length; d++) {
         decoders[d].read(columnReaders[d], vectors.get(decoderOutput[d]), rows, rowGroup);
+      }
+      if (nested != null) {
+        nested.read(vectors, rows, rowGroup);
       }
       for (int i = 0; i < vectors.size(); i++) {
         int d = outputDecoder[i];
@@ -296,6 +315,9 @@ final class ParquetBatchReader implements BatchReader {
   }
 
   private void closeQuietly() {
+    if (nested != null) {
+      nested.close();
+    }
     try {
       reader.close();
     } catch (IOException e) {
