@@ -20,7 +20,9 @@ public enum AggregateFunction {
   VARIANCE,
   VAR_POP,
   /** HyperLogLog estimate of the distinct count (standard error about 2.3%, as Trino). */
-  APPROX_DISTINCT;
+  APPROX_DISTINCT,
+  /** The group's values as an array, NULLs included. */
+  ARRAY_AGG;
 
   /** Whether the function can run as PARTIAL then FINAL. */
   public boolean hasPartialForm() {

@@ -87,6 +87,16 @@ class NestedSqlTypeTest {
             .isEqualTo(List.of(rows.get(2), Arrays.asList((Object) null), rows.get(0)));
         assertThat(BatchRows.toRows(concat)).hasSize(8).endsWith(rows.get(3));
       }
+      try (Batch slice = BatchGather.slice(batch, 1, 3, allocator)) {
+        assertThat(BatchRows.toRows(slice)).isEqualTo(rows.subList(1, 4));
+      }
+      org.apache.arrow.vector.util.TransferPair pair =
+          batch.vector(0).getTransferPair("renamed", allocator);
+      pair.splitAndTransfer(0, 4);
+      try (org.apache.arrow.vector.FieldVector renamed =
+          (org.apache.arrow.vector.FieldVector) pair.getTo()) {
+        assertThat(BatchRows.value(renamed, type, 1)).isNull();
+      }
     }
   }
 }

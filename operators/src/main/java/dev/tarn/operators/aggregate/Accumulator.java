@@ -106,6 +106,8 @@ abstract class Accumulator {
         return new VarianceAccumulator(call.function(), arg, argType);
       case APPROX_DISTINCT:
         return new ApproxDistinctAccumulator(arg, argType);
+      case ARRAY_AGG:
+        return new ArrayAggAccumulator(arg, argType, call.resultType());
       case ARBITRARY:
       // Any non-NULL value of the group is a correct answer; the least one is deterministic.
       case MIN:

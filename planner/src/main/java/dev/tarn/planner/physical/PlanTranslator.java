@@ -28,12 +28,14 @@ import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelFieldCollation;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.Correlate;
 import org.apache.calcite.rel.core.Filter;
 import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.JoinInfo;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.core.Uncollect;
 import org.apache.calcite.rel.core.Union;
 import org.apache.calcite.rel.core.Values;
 import org.apache.calcite.rel.core.Window;
@@ -120,6 +122,12 @@ final class PlanTranslator {
     }
     if (rel instanceof Window window) {
       return window(window);
+    }
+    if (rel instanceof Correlate correlate) {
+      return UnnestTranslation.correlate(this, expressions, correlate);
+    }
+    if (rel instanceof Uncollect uncollect) {
+      return UnnestTranslation.uncollect(this, expressions, uncollect);
     }
     throw new TarnException(
         ErrorCode.NOT_SUPPORTED,
@@ -373,6 +381,8 @@ final class PlanTranslator {
         return AggregateFunction.VAR_POP;
       case "approx_distinct":
         return AggregateFunction.APPROX_DISTINCT;
+      case "array_agg":
+        return AggregateFunction.ARRAY_AGG;
       default:
         break;
     }

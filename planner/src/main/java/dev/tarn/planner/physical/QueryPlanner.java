@@ -9,6 +9,7 @@ import dev.tarn.core.plan.AggregateCall;
 import dev.tarn.core.storage.LakeStorage;
 import dev.tarn.planner.rules.SubQueryToSemiJoin;
 import dev.tarn.planner.schema.LakeSchema;
+import dev.tarn.planner.schema.NestedFunctions;
 import dev.tarn.planner.schema.TarnTypeSystem;
 import dev.tarn.planner.schema.TrinoFunctions;
 import dev.tarn.planner.sql.QuerySyntax;
@@ -190,6 +191,7 @@ public final class QueryPlanner {
             SqlOperatorTables.chain(
                 ExpressionTranslator.FUNCTIONS,
                 TrinoFunctions.TABLE,
+                NestedFunctions.TABLE,
                 SqlStdOperatorTable.instance(),
                 SqlOperatorTables.of(
                     SqlLibraryOperators.LENGTH,
