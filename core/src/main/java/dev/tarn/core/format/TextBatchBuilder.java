@@ -139,6 +139,11 @@ public final class TextBatchBuilder implements AutoCloseable {
       case TIMESTAMP:
         setFixed(vector, row, 8, TextValues.parseTimestamp(text.trim()));
         return;
+      case ARRAY:
+      case MAP:
+      case ROW:
+        // Readers name the file and row around this message.
+        throw new IllegalArgumentException(type + " is not read from text");
     }
     throw new AssertionError(type);
   }

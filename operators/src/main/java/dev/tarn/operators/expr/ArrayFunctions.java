@@ -140,7 +140,7 @@ public final class ArrayFunctions {
         break;
       case CAST:
       case TRY_CAST:
-        ok = args.length == 1 && sameShape(args[0], type);
+        ok = args.length == 1 && castable(args[0], type);
         break;
       default:
         ok = false;
@@ -166,20 +166,66 @@ public final class ArrayFunctions {
     return true;
   }
 
-  /** Equal but for row field names: what a CAST between nested types may change. */
-  private static boolean sameShape(SqlType a, SqlType b) {
-    if (a.kind() != b.kind()
-        || a.precision() != b.precision()
-        || a.scale() != b.scale()
-        || a.children().size() != b.children().size()) {
+  /**
+   * Whether a CAST between nested types works: the same nesting (row field names may change) with
+   * scalar leaves that CAST converts.
+   */
+  private static boolean castable(SqlType from, SqlType to) {
+    if (!from.isNested() && !to.isNested()) {
+      try {
+        Casts.check(from, to);
+        return true;
+      } catch (TarnException e) {
+        return false;
+      }
+    }
+    if (from.kind() != to.kind() || from.children().size() != to.children().size()) {
       return false;
     }
-    for (int i = 0; i < a.children().size(); i++) {
-      if (!sameShape(a.children().get(i), b.children().get(i))) {
+    for (int i = 0; i < from.children().size(); i++) {
+      if (!castable(from.children().get(i), to.children().get(i))) {
         return false;
       }
     }
     return true;
+  }
+
+  /** A nested value converted leaf by leaf (each leaf through a one-row scalar CAST). */
+  private static Object castValue(Object value, SqlType from, SqlType to) {
+    if (value == null || from.equals(to)) {
+      return value;
+    }
+    switch (to.kind()) {
+      case ARRAY:
+        {
+          List<Object> out = new ArrayList<>();
+          for (Object element : (List<?>) value) {
+            out.add(castValue(element, from.elementType(), to.elementType()));
+          }
+          return out;
+        }
+      case MAP:
+        {
+          Map<Object, Object> out = new LinkedHashMap<>();
+          for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
+            out.put(
+                castValue(entry.getKey(), from.keyType(), to.keyType()),
+                castValue(entry.getValue(), from.valueType(), to.valueType()));
+          }
+          return out;
+        }
+      case ROW:
+        {
+          List<?> fields = (List<?>) value;
+          List<Object> out = new ArrayList<>(fields.size());
+          for (int i = 0; i < fields.size(); i++) {
+            out.add(castValue(fields.get(i), from.children().get(i), to.children().get(i)));
+          }
+          return out;
+        }
+      default:
+        return boxed(Casts.cast(unboxed(new Object[] {value}, from), to), 0);
+    }
   }
 
   /** Whether evaluation can fail on some values (for CASE's laziness). */
@@ -289,7 +335,16 @@ public final class ArrayFunctions {
       case CAST:
       case TRY_CAST:
         for (int r = 0; r < rows; r++) {
-          out[r] = boxed(args[0], r);
+          Object value = boxed(args[0], r);
+          if (call.operator() == Operator.CAST) {
+            out[r] = castValue(value, args[0].type, type);
+          } else {
+            try {
+              out[r] = castValue(value, args[0].type, type);
+            } catch (TarnException e) {
+              out[r] = null;
+            }
+          }
         }
         break;
       default:

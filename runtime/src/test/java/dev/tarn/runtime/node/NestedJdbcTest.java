@@ -44,7 +44,7 @@ class NestedJdbcTest {
                     + " MAP(ARRAY['k'], ARRAY[CAST(7 AS bigint)]) AS m,"
                     + " CAST(ROW(1, 'y') AS ROW(n bigint, t varchar)) AS r")) {
       assertThat(rs.getMetaData().getColumnTypeName(1)).isEqualTo("array(bigint)");
-      assertThat(rs.getMetaData().getColumnTypeName(3)).isEqualTo("map(varchar, bigint)");
+      assertThat(rs.getMetaData().getColumnTypeName(3)).isEqualTo("map(varchar,bigint)");
       assertThat(rs.next()).isTrue();
       Array a = rs.getArray("a");
       assertThat((Object[]) a.getArray()).containsExactly(1L, 2L, 3L);
@@ -53,5 +53,19 @@ class NestedJdbcTest {
       assertThat(rs.getObject("r").toString()).contains("n=1").contains("t=y");
       assertThat(rs.next()).isFalse();
     }
+  }
+
+  @Test
+  void castsRowsFieldByField() throws Exception {
+    var result =
+        node.gateway()
+            .execute(
+                "SELECT CAST(ROW(1, 'a') AS ROW(x bigint, y varchar)).y,"
+                    + " CAST(ROW(ARRAY[1, 2]) AS ROW(d double ARRAY)).d",
+                "default")
+            .toCompletableFuture()
+            .get(1, java.util.concurrent.TimeUnit.MINUTES);
+    assertThat(result.error()).isNull();
+    assertThat(result.rows()).containsExactly(java.util.List.of("a", java.util.List.of(1.0, 2.0)));
   }
 }
