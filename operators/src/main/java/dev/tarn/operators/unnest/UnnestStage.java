@@ -35,6 +35,8 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
  *          (1, [10, 20], [x], 20, NULL, 2)   -- b is shorter: NULL
  * </pre>
  *
+ * <p>An array of rows yields one column per field, a map its key and value columns.
+ *
  * <p>Per batch: the arrays are evaluated, each row's output count is the longest array's size (zero
  * for empty or NULL arrays, one when {@code outer}), the input columns are gathered with the row
  * index repeated that many times, and the element columns are built from the elements. One output
@@ -118,7 +120,19 @@ public final class UnnestStage extends GraphStage<FlowShape<Batch, Batch>> {
         }
         at += counts[r];
       }
-      elements.add(values);
+      SqlType element = map ? null : lane.type.elementType();
+      if (element != null && element.kind() == SqlType.Kind.ROW) {
+        // An array of rows: one column per field, as Trino unnests it.
+        for (int f = 0; f < element.children().size(); f++) {
+          Object[] field = new Object[total];
+          for (int i = 0; i < total; i++) {
+            field[i] = values[i] == null ? null : ((List<?>) values[i]).get(f);
+          }
+          elements.add(field);
+        }
+      } else {
+        elements.add(values);
+      }
       if (map) {
         elements.add(mapValues);
       }

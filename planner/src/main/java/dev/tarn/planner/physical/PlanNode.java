@@ -372,9 +372,10 @@ public sealed interface PlanNode extends TarnMessage
 
   /**
    * UNNEST: each input row is repeated once per element of its arrays (zipped; a shorter array
-   * gives NULLs, a map gives key and value columns), with the element columns appended and, {@code
-   * withOrdinality}, the 1-based element number last. A row whose arrays are all empty or NULL
-   * yields nothing, or one row of NULL elements when {@code outer} (LEFT JOIN UNNEST ... ON true).
+   * gives NULLs, a map gives key and value columns, an array of rows one column per field), with
+   * the element columns appended and, {@code withOrdinality}, the 1-based element number last. A
+   * row whose arrays are all empty or NULL yields nothing, or one row of NULL elements when {@code
+   * outer} (LEFT JOIN UNNEST ... ON true).
    *
    * <pre>
    *   (id=1, a=[10, 20])  --Unnest[$1] WITH ORDINALITY-->  (1, [10, 20], 10, 1), (1, [10, 20], 20, 2)
@@ -397,7 +398,11 @@ public sealed interface PlanNode extends TarnMessage
       int expected = withOrdinality ? 1 : 0;
       for (Expr e : unnested) {
         switch (e.type().kind()) {
-          case ARRAY -> expected++;
+          case ARRAY ->
+              expected +=
+                  e.type().elementType().kind() == SqlType.Kind.ROW
+                      ? e.type().elementType().children().size()
+                      : 1;
           case MAP -> expected += 2;
           default ->
               throw new IllegalArgumentException("UNNEST takes arrays and maps, not " + e.type());

@@ -114,12 +114,19 @@ final class UnnestTranslation {
         throw new TarnException(
             ErrorCode.TYPE_MISMATCH, "UNNEST takes arrays and maps, not " + e.type());
       }
-      expected += kind == SqlType.Kind.MAP ? 2 : 1;
+      if (kind == SqlType.Kind.MAP) {
+        expected += 2;
+      } else if (e.type().elementType().kind() == SqlType.Kind.ROW) {
+        // Calcite, like Trino, spreads an array of rows over the rows' fields.
+        expected += e.type().elementType().children().size();
+      } else {
+        expected++;
+      }
     }
     if (fields.size() != expected) {
-      // Calcite spreads an array of rows over the rows' fields; Tarn's operator does not yet.
       throw new TarnException(
-          ErrorCode.NOT_SUPPORTED, "UNNEST of an array of rows is not supported");
+          ErrorCode.NOT_SUPPORTED,
+          "UNNEST yielding " + fields.size() + " columns from " + unnested + " is not supported");
     }
     List<Column> columns = new ArrayList<>();
     for (RelDataTypeField field : fields) {
