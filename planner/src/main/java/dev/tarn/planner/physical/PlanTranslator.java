@@ -382,6 +382,11 @@ final class PlanTranslator {
       case "approx_distinct":
         return AggregateFunction.APPROX_DISTINCT;
       case "array_agg":
+        if (!call.collation.getFieldCollations().isEmpty()) {
+          // The accumulator keeps input order only; a silently unordered result would be wrong.
+          throw new TarnException(
+              ErrorCode.NOT_SUPPORTED, "array_agg with ORDER BY is not supported yet");
+        }
         return AggregateFunction.ARRAY_AGG;
       default:
         break;
