@@ -154,6 +154,22 @@ public final class DuckDbOracle implements AutoCloseable {
         return "DATE";
       case TIMESTAMP:
         return "TIMESTAMP";
+      case ARRAY:
+        return duckType(type.elementType()) + "[]";
+      case MAP:
+        return "MAP(" + duckType(type.keyType()) + ", " + duckType(type.valueType()) + ")";
+      case ROW:
+        {
+          StringBuilder out = new StringBuilder("STRUCT(");
+          for (int i = 0; i < type.children().size(); i++) {
+            out.append(i > 0 ? ", " : "")
+                .append('"')
+                .append(type.fieldNames().get(i))
+                .append("\" ")
+                .append(duckType(type.children().get(i)));
+          }
+          return out.append(')').toString();
+        }
     }
     throw new AssertionError(type);
   }

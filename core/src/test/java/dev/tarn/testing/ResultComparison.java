@@ -93,6 +93,30 @@ public final class ResultComparison {
   private record Approximate(BigDecimal value) {}
 
   private static Object normalize(Object v) {
+    // Nested values: DuckDB's JDBC gives java.sql.Array and Struct, Tarn Lists and Maps.
+    try {
+      if (v instanceof java.sql.Array array) {
+        v = java.util.Arrays.asList((Object[]) array.getArray());
+      } else if (v instanceof java.sql.Struct struct) {
+        v = java.util.Arrays.asList(struct.getAttributes());
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    if (v instanceof List<?> list) {
+      List<Object> out = new ArrayList<>();
+      for (Object element : list) {
+        out.add(normalize(element));
+      }
+      return out;
+    }
+    if (v instanceof java.util.Map<?, ?> map) {
+      java.util.Map<Object, Object> out = new java.util.LinkedHashMap<>();
+      for (java.util.Map.Entry<?, ?> entry : map.entrySet()) {
+        out.put(normalize(entry.getKey()), normalize(entry.getValue()));
+      }
+      return out;
+    }
     if (v instanceof Double d) {
       return d.isNaN() || d.isInfinite() ? d.toString() : new Approximate(BigDecimal.valueOf(d));
     }

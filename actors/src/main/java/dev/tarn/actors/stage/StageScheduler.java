@@ -168,6 +168,13 @@ public final class StageScheduler {
     } else if (node instanceof PlanNode.Window w) {
       return new PlanNode.Window(
           withScanFiles(w.source(), files), w.partitionKeys(), w.orderKeys(), w.calls());
+    } else if (node instanceof PlanNode.Unnest u) {
+      return new PlanNode.Unnest(
+          withScanFiles(u.source(), files),
+          u.unnested(),
+          u.withOrdinality(),
+          u.outer(),
+          u.elementColumns());
     } else if (node instanceof PlanNode.Union u) {
       List<PlanNode> inputs = new ArrayList<>();
       for (PlanNode input : u.inputs()) {

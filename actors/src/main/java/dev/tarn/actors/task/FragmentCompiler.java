@@ -202,6 +202,21 @@ final class FragmentCompiler implements PlanVisitor<Source<Batch, NotUsed>> {
   }
 
   @Override
+  public Source<Batch, NotUsed> visitUnnest(PlanNode.Unnest node) {
+    OperatorStats s = stats("Unnest");
+    Source<Batch, NotUsed> input = node.source().accept(this);
+    return input.via(
+        new dev.tarn.operators.unnest.UnnestStage(
+            node.unnested(),
+            node.withOrdinality(),
+            node.outer(),
+            node.elementColumns(),
+            node.source().outputColumns(),
+            allocator,
+            s));
+  }
+
+  @Override
   public Source<Batch, NotUsed> visitWindow(PlanNode.Window node) {
     OperatorStats s = stats("Window");
     Source<Batch, NotUsed> input = node.source().accept(this);

@@ -51,7 +51,7 @@ public final class Batch implements AutoCloseable {
   public List<Column> columns() {
     List<Column> out = new ArrayList<>();
     for (Field f : root.getSchema().getFields()) {
-      out.add(new Column(f.getName(), SqlType.fromArrow(f.getType())));
+      out.add(new Column(f.getName(), SqlType.fromField(f)));
     }
     return out;
   }

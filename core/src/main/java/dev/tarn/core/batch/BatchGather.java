@@ -1,5 +1,6 @@
 package dev.tarn.core.batch;
 
+import dev.tarn.core.type.SqlType;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.ArrowBuf;
@@ -9,6 +10,8 @@ import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.complex.ListVector;
+import org.apache.arrow.vector.complex.StructVector;
 import org.apache.arrow.vector.util.TransferPair;
 
 /**
@@ -55,6 +58,8 @@ public final class BatchGather {
         gatherFixed(fixed, (BaseFixedWidthVector) target, rows, count);
       } else if (source instanceof BaseVariableWidthVector variable) {
         gatherVariable(variable, (BaseVariableWidthVector) target, rows, count);
+      } else if (isNested(source)) {
+        gatherNested(source, target, rows, count);
       } else {
         target.allocateNew();
         for (int i = 0; i < count; i++) {
@@ -70,6 +75,20 @@ public final class BatchGather {
     } catch (RuntimeException e) {
       target.close();
       throw e;
+    }
+  }
+
+  /** Arrays, maps and rows: boxed row by row, which is simple and rare enough to be fine. */
+  private static boolean isNested(FieldVector vector) {
+    return vector instanceof ListVector || vector instanceof StructVector;
+  }
+
+  private static void gatherNested(FieldVector source, FieldVector target, int[] rows, int count) {
+    SqlType type = SqlType.fromField(source.getField());
+    target.allocateNew();
+    for (int i = 0; i < count; i++) {
+      int r = rows[i];
+      BatchRows.set(target, type, i, r < 0 ? null : BatchRows.value(source, type, r));
     }
   }
 
@@ -223,6 +242,15 @@ public final class BatchGather {
           at += n;
         }
         out.setLastSet(total - 1);
+      } else if (isNested(first)) {
+        SqlType type = SqlType.fromField(first.getField());
+        target.allocateNew();
+        int at = 0;
+        for (Batch b : inputs) {
+          for (int r = 0; r < b.rowCount(); r++, at++) {
+            BatchRows.set(target, type, at, BatchRows.value(b.vector(column), type, r));
+          }
+        }
       } else {
         target.allocateNew();
         int at = 0;

@@ -10,7 +10,9 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
@@ -25,6 +27,9 @@ import org.apache.arrow.vector.TimeStampMicroVector;
 import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.complex.ListVector;
+import org.apache.arrow.vector.complex.MapVector;
+import org.apache.arrow.vector.complex.StructVector;
 
 /**
  * Converts between batches and rows of Java values: the slow, boxed path for results paged to
@@ -33,7 +38,8 @@ import org.apache.arrow.vector.VarCharVector;
  * <p>Java types (as {@code QueryResults} documents): {@code Boolean}; {@code Long} for
  * tinyint..bigint; {@code Double} for real and double; {@code BigDecimal} for decimal; {@code
  * String} for varchar; {@code byte[]} for varbinary; {@code LocalDate} for date; {@code
- * LocalDateTime} for timestamp; {@code null} for NULL.
+ * LocalDateTime} for timestamp; {@code List} for array; {@code Map} (a {@code LinkedHashMap} in
+ * entry order) for map; {@code List} of the field values for row; {@code null} for NULL.
  */
 public final class BatchRows {
   private static final LocalDate EPOCH = LocalDate.of(1970, 1, 1);
@@ -86,6 +92,41 @@ public final class BatchRows {
         return EPOCH.plusDays(((DateDayVector) vector).get(row));
       case TIMESTAMP:
         return microsToDateTime(((TimeStampMicroVector) vector).get(row));
+      case ARRAY:
+        {
+          ListVector list = (ListVector) vector;
+          int start = list.getElementStartIndex(row);
+          int end = list.getElementEndIndex(row);
+          List<Object> elements = new ArrayList<>(end - start);
+          for (int i = start; i < end; i++) {
+            elements.add(value(list.getDataVector(), type.elementType(), i));
+          }
+          return elements;
+        }
+      case MAP:
+        {
+          MapVector map = (MapVector) vector;
+          StructVector entries = (StructVector) map.getDataVector();
+          FieldVector keys = (FieldVector) entries.getChildByOrdinal(0);
+          FieldVector values = (FieldVector) entries.getChildByOrdinal(1);
+          int start = map.getElementStartIndex(row);
+          int end = map.getElementEndIndex(row);
+          Map<Object, Object> out = new LinkedHashMap<>();
+          for (int i = start; i < end; i++) {
+            out.put(value(keys, type.keyType(), i), value(values, type.valueType(), i));
+          }
+          return out;
+        }
+      case ROW:
+        {
+          StructVector struct = (StructVector) vector;
+          List<Object> fields = new ArrayList<>(type.children().size());
+          for (int f = 0; f < type.children().size(); f++) {
+            fields.add(
+                value((FieldVector) struct.getChildByOrdinal(f), type.children().get(f), row));
+          }
+          return fields;
+        }
     }
     throw new AssertionError(type);
   }
@@ -145,6 +186,11 @@ public final class BatchRows {
   /** Sets one value (Java value conventions as in {@link #fromRows}), growing the vector. */
   public static void set(FieldVector vector, SqlType type, int row, Object value) {
     if (value == null) {
+      if (vector instanceof ListVector list) {
+        // A list's offsets must be written in row order; a null still advances them.
+        list.startNewValue(row);
+        list.endValue(row, 0);
+      }
       vector.setNull(row);
       return;
     }
@@ -194,6 +240,52 @@ public final class BatchRows {
                 : ((Number) value).longValue();
         ((TimeStampMicroVector) vector).setSafe(row, micros);
         return;
+      case ARRAY:
+        {
+          ListVector list = (ListVector) vector;
+          List<?> elements = (List<?>) value;
+          int start = list.startNewValue(row);
+          for (int i = 0; i < elements.size(); i++) {
+            set(list.getDataVector(), type.elementType(), start + i, elements.get(i));
+          }
+          list.endValue(row, elements.size());
+          return;
+        }
+      case MAP:
+        {
+          MapVector map = (MapVector) vector;
+          StructVector entries = (StructVector) map.getDataVector();
+          FieldVector keys = (FieldVector) entries.getChildByOrdinal(0);
+          FieldVector values = (FieldVector) entries.getChildByOrdinal(1);
+          Map<?, ?> pairs = (Map<?, ?>) value;
+          int index = map.startNewValue(row);
+          for (Map.Entry<?, ?> pair : pairs.entrySet()) {
+            set(keys, type.keyType(), index, pair.getKey());
+            set(values, type.valueType(), index, pair.getValue());
+            entries.setIndexDefined(index);
+            index++;
+          }
+          map.endValue(row, pairs.size());
+          return;
+        }
+      case ROW:
+        {
+          StructVector struct = (StructVector) vector;
+          List<?> fields = (List<?>) value;
+          if (fields.size() != type.children().size()) {
+            throw new IllegalArgumentException(
+                "a " + type + " value has " + type.children().size() + " fields, got " + fields);
+          }
+          for (int f = 0; f < fields.size(); f++) {
+            set(
+                (FieldVector) struct.getChildByOrdinal(f),
+                type.children().get(f),
+                row,
+                fields.get(f));
+          }
+          struct.setIndexDefined(row);
+          return;
+        }
     }
     throw new AssertionError(type);
   }

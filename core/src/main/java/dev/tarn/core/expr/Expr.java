@@ -121,6 +121,33 @@ public sealed interface Expr extends TarnMessage permits Expr.ColumnRef, Expr.Li
     FLOOR,
     CEIL,
 
+    // ---- Arrays, maps and rows (Trino semantics; operators.expr.ArrayFunctions evaluates). ----
+    /** elements (each of the element type): an array of the call's type. */
+    ARRAY_CONSTRUCTOR,
+    /** keys array, values array of equal length: a map; a NULL or repeated key is an error. */
+    MAP_FROM_ARRAYS,
+    /** one value per field: a row of the call's type. */
+    ROW_CONSTRUCTOR,
+    /**
+     * array, index (bigint, 1-based): an error out of bounds; or map, key: an error when the key is
+     * absent (Trino's {@code a[i]}).
+     */
+    SUBSCRIPT,
+    /** array, index (bigint; negative counts from the end) or map, key: NULL when absent. */
+    ELEMENT_AT,
+    /** row, field index (0-based bigint literal): the field's value. */
+    FIELD,
+    /** array or map: bigint number of elements. */
+    CARDINALITY,
+    /** array, value: boolean; NULL when absent and the array holds a NULL. */
+    CONTAINS,
+    /** array, delimiter [, NULL replacement]: varchar; NULL elements are skipped without one. */
+    ARRAY_JOIN,
+    /** start, stop [, step] (bigint): array(bigint) from start to stop inclusive. */
+    SEQUENCE,
+    /** string, delimiter [, limit (bigint)]: array(varchar). */
+    SPLIT,
+
     // ---- Functions added for the SQL engine (Trino names and semantics). ----
     // strings: the first argument is the varchar; positions and sizes are bigint, in code points
     LTRIM,

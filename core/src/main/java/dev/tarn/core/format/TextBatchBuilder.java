@@ -1,6 +1,7 @@
 package dev.tarn.core.format;
 
 import dev.tarn.core.batch.Batch;
+import dev.tarn.core.batch.BatchRows;
 import dev.tarn.core.meta.Column;
 import dev.tarn.core.type.SqlType;
 import java.math.BigDecimal;
@@ -50,6 +51,9 @@ public final class TextBatchBuilder implements AutoCloseable {
       vectors.add(vector);
       if (vector instanceof BaseVariableWidthVector variable) {
         variable.allocateNew(capacity);
+      } else if (column.type().isNested()) {
+        vector.setInitialCapacity(capacity);
+        vector.allocateNew();
       } else {
         ((FixedWidthVector) vector).allocateNew(capacity);
       }
@@ -68,6 +72,14 @@ public final class TextBatchBuilder implements AutoCloseable {
   /** Makes a row NULL again (a JSON key seen twice, the second time null). */
   public void setNull(int column, int row) {
     BitVectorHelper.unsetBit(vectors.get(column).getValidityBuffer(), row);
+  }
+
+  /**
+   * Sets an array, map or row value given in {@link BatchRows}' Java conventions (a JSON reader
+   * builds those from nested JSON).
+   */
+  public void setNested(int column, int row, Object value) {
+    BatchRows.set(vectors.get(column), columns.get(column).type(), row, value);
   }
 
   /** Sets a value given as text: numbers, true/false, dates, timestamps, strings. */
@@ -127,6 +139,11 @@ public final class TextBatchBuilder implements AutoCloseable {
       case TIMESTAMP:
         setFixed(vector, row, 8, TextValues.parseTimestamp(text.trim()));
         return;
+      case ARRAY:
+      case MAP:
+      case ROW:
+        // Readers name the file and row around this message.
+        throw new IllegalArgumentException(type + " is not read from text");
     }
     throw new AssertionError(type);
   }

@@ -36,11 +36,13 @@ public enum AggregateFunction {
    * A scalar sub-query's one value: NULL for no row, an error for a second row. No partial form:
    * its input is gathered into one task.
    */
-  SINGLE_VALUE;
+  SINGLE_VALUE,
+  /** The group's values as an array, NULLs included. No partial form yet. */
+  ARRAY_AGG;
 
   /** Whether the function can run as PARTIAL then FINAL. */
   public boolean hasPartialForm() {
-    return this != SINGLE_VALUE;
+    return this != SINGLE_VALUE && this != ARRAY_AGG;
   }
 
   /**

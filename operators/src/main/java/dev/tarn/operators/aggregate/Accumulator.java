@@ -124,6 +124,8 @@ abstract class Accumulator {
                 step,
                 inputColumns,
                 layoutColumn));
+      case ARRAY_AGG:
+        return new ArrayAggAccumulator(arg, argType, call.resultType());
       case ARBITRARY:
       // Any non-NULL value of the group is a correct answer; the least one is deterministic.
       case MIN:

@@ -203,6 +203,40 @@ public final class ExpressionEvaluator {
     }
   }
 
+  /** An array, map or row function, evaluated by {@link ArrayFunctions}. */
+  private static final class NestedCallNode extends Node {
+    final Expr.Call call;
+    final Node[] args;
+
+    NestedCallNode(Expr.Call call, Node[] args) {
+      super(call.type());
+      this.call = call;
+      this.args = args;
+    }
+
+    @Override
+    Lane eval(Batch input, BufferAllocator allocator) {
+      Lane[] lanes = new Lane[args.length];
+      for (int i = 0; i < args.length; i++) {
+        lanes[i] = args[i].eval(input, allocator);
+      }
+      return ArrayFunctions.eval(call, lanes, input.rowCount());
+    }
+
+    @Override
+    boolean mayFail() {
+      if (ArrayFunctions.mayFail(call.operator())) {
+        return true;
+      }
+      for (Node arg : args) {
+        if (arg.mayFail()) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
   private static final class CallNode extends Node {
     final Operator op;
     final Node[] args;
@@ -673,6 +707,14 @@ public final class ExpressionEvaluator {
         args[i] = compile(argExprs.get(i));
       }
       SqlType type = call.type();
+      if (ArrayFunctions.handles(call)) {
+        SqlType[] argTypes = new SqlType[args.length];
+        for (int i = 0; i < args.length; i++) {
+          argTypes[i] = args[i].type;
+        }
+        ArrayFunctions.check(call, argTypes);
+        return new NestedCallNode(call, args);
+      }
       LikeMatcher like = null;
       switch (op) {
         case ADD:

@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * (the value slot of a NULL row holds an unspecified value).
  */
 public abstract sealed class Lane
-    permits Lane.Longs, Lane.Doubles, Lane.Decimals, Lane.Bools, Lane.Strings {
+    permits Lane.Longs, Lane.Doubles, Lane.Decimals, Lane.Bools, Lane.Strings, Lane.Values {
   public final SqlType type;
   public final int size;
   public boolean[] nulls;
@@ -122,6 +122,20 @@ public abstract sealed class Lane
     public String string(int row) {
       return new String(
           data, offsets[row], offsets[row + 1] - offsets[row], StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * Arrays, maps and rows as boxed Java values in {@link dev.tarn.core.batch.BatchRows}'
+   * conventions (List, Map, List of fields). Nested values are reassembled per row anyway, so their
+   * functions ({@link ArrayFunctions}) work on whole values; scalar lanes never box.
+   */
+  public static final class Values extends Lane {
+    public final Object[] values;
+
+    public Values(SqlType type, Object[] values, boolean[] nulls) {
+      super(type, values.length, nulls);
+      this.values = values;
     }
   }
 

@@ -43,6 +43,9 @@ public final class Lanes {
   /** The first {@code rows} values of {@code vector} (of SQL type {@code type}) as a lane. */
   public static Lane read(FieldVector vector, SqlType type, int rows) {
     boolean[] nulls = readNulls(vector, rows);
+    if (type.isNested()) {
+      return ArrayFunctions.read(vector, type, rows, nulls);
+    }
     switch (type.kind()) {
       case BOOLEAN:
         {
@@ -190,6 +193,10 @@ public final class Lanes {
     FieldVector vector = type.toField(name).createVector(allocator);
     try {
       boolean[] nulls = lane.nulls;
+      if (type.isNested()) {
+        ArrayFunctions.write((Lane.Values) lane, type, vector);
+        return vector;
+      }
       switch (type.kind()) {
         case BOOLEAN:
           {
@@ -362,6 +369,11 @@ public final class Lanes {
     if (value == null) {
       nulls = new boolean[rows];
       java.util.Arrays.fill(nulls, true);
+    }
+    if (type.isNested()) {
+      Object[] values = new Object[rows];
+      java.util.Arrays.fill(values, value);
+      return new Lane.Values(type, values, nulls);
     }
     switch (type.kind()) {
       case BOOLEAN:

@@ -221,6 +221,23 @@ public final class PlanPrinter {
       }
       return line(node, "Window", "partitionBy=" + partition, "calls=" + calls);
     }
+
+    @Override
+    public Void visitUnnest(PlanNode.Unnest node) {
+      List<String> unnested = new ArrayList<>();
+      for (Expr e : node.unnested()) {
+        unnested.add(format(e, node.source().outputColumns()));
+      }
+      List<String> columns = new ArrayList<>();
+      for (Column c : node.elementColumns()) {
+        columns.add(c.name());
+      }
+      return line(
+          node,
+          node.outer() ? "Unnest(outer)" : "Unnest",
+          "unnest=" + unnested,
+          "columns=" + columns + (node.withOrdinality() ? ", ordinality" : ""));
+    }
   }
 
   /** An expression in SQL-like text, naming the input columns it reads. */

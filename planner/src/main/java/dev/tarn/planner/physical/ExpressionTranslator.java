@@ -17,6 +17,7 @@ import java.util.Locale;
 import org.apache.calcite.avatica.util.TimeUnitRange;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexFieldAccess;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
@@ -199,6 +200,9 @@ final class ExpressionTranslator {
     if (node instanceof RexCall call) {
       return call(call, columnMap);
     }
+    if (node instanceof RexFieldAccess access) {
+      return fieldAccess(access, columnMap);
+    }
     throw new TarnException(ErrorCode.NOT_SUPPORTED, "Expression " + node + " is not supported");
   }
 
@@ -342,6 +346,11 @@ final class ExpressionTranslator {
             Operator.STRPOS,
             List.of(expression(operands.get(1), columnMap), expression(operands.get(0), columnMap)),
             type);
+      case ITEM:
+      case ARRAY_VALUE_CONSTRUCTOR:
+      case MAP_VALUE_CONSTRUCTOR:
+      case ROW:
+        return nested(call, columnMap, type);
       case FLOOR:
       case CEIL:
         if (operands.size() != 1) {
@@ -360,6 +369,9 @@ final class ExpressionTranslator {
   /** Functions Calcite does not give a kind of their own, matched by name. */
   private Expr function(RexCall call, int[] columnMap, SqlType type) {
     String name = call.getOperator().getName().toUpperCase(Locale.ROOT);
+    if (NESTED_FUNCTIONS.contains(name)) {
+      return nested(call, columnMap, type);
+    }
     switch (name) {
       case "LOWER":
         return simple(Operator.LOWER, call, columnMap, type);
@@ -477,6 +489,166 @@ final class ExpressionTranslator {
       default:
         throw unsupported(call);
     }
+  }
+
+  // ---- Arrays, maps and rows ----
+
+  private static final java.util.Set<String> NESTED_FUNCTIONS =
+      java.util.Set.of(
+          "CARDINALITY", "ELEMENT_AT", "CONTAINS", "ARRAY_JOIN", "SEQUENCE", "SPLIT", "MAP");
+
+  /** {@code row.field}: the field by position. */
+  private Expr fieldAccess(RexFieldAccess access, int[] columnMap) {
+    Expr row = expression(access.getReferenceExpr(), columnMap);
+    SqlType type = TypeConversion.toSqlType(access.getType());
+    return new Expr.Call(
+        Operator.FIELD,
+        List.of(row, new Expr.Literal((long) access.getField().getIndex(), SqlType.BIGINT)),
+        type);
+  }
+
+  /**
+   * Subscripts, constructors and Trino's array functions. Arguments are cast to what the operator
+   * needs (bigint indexes, elements of the array's element type), as Calcite leaves them as
+   * written.
+   */
+  private Expr nested(RexCall call, int[] columnMap, SqlType type) {
+    List<Expr> args = arguments(call, columnMap);
+    switch (call.getKind()) {
+      case ITEM:
+        {
+          Expr container = args.get(0);
+          if (container.type().kind() == SqlType.Kind.ARRAY) {
+            return new Expr.Call(
+                Operator.SUBSCRIPT,
+                List.of(container, castTo(args.get(1), SqlType.BIGINT)),
+                container.type().elementType());
+          }
+          if (container.type().kind() == SqlType.Kind.MAP) {
+            return new Expr.Call(
+                Operator.SUBSCRIPT,
+                List.of(container, castTo(args.get(1), container.type().keyType())),
+                container.type().valueType());
+          }
+          throw unsupported(call);
+        }
+      case ARRAY_VALUE_CONSTRUCTOR:
+        {
+          List<Expr> elements = new ArrayList<>();
+          for (Expr arg : args) {
+            elements.add(castTo(arg, type.elementType()));
+          }
+          return new Expr.Call(Operator.ARRAY_CONSTRUCTOR, elements, type);
+        }
+      case MAP_VALUE_CONSTRUCTOR:
+        {
+          // MAP[k1, v1, k2, v2]: as map(ARRAY[k1, k2], ARRAY[v1, v2]).
+          List<Expr> keys = new ArrayList<>();
+          List<Expr> values = new ArrayList<>();
+          for (int i = 0; i + 1 < args.size(); i += 2) {
+            keys.add(castTo(args.get(i), type.keyType()));
+            values.add(castTo(args.get(i + 1), type.valueType()));
+          }
+          return new Expr.Call(
+              Operator.MAP_FROM_ARRAYS,
+              List.of(
+                  new Expr.Call(Operator.ARRAY_CONSTRUCTOR, keys, SqlType.array(type.keyType())),
+                  new Expr.Call(
+                      Operator.ARRAY_CONSTRUCTOR, values, SqlType.array(type.valueType()))),
+              type);
+        }
+      case ROW:
+        {
+          Expr whole = wholeRow(args);
+          if (whole != null && whole.type().equals(type)) {
+            return whole;
+          }
+          List<Expr> fields = new ArrayList<>();
+          for (int i = 0; i < args.size(); i++) {
+            fields.add(castTo(args.get(i), type.children().get(i)));
+          }
+          return new Expr.Call(Operator.ROW_CONSTRUCTOR, fields, type);
+        }
+      default:
+        break;
+    }
+    String name = call.getOperator().getName().toUpperCase(Locale.ROOT);
+    switch (name) {
+      case "CARDINALITY":
+        return new Expr.Call(Operator.CARDINALITY, args, SqlType.BIGINT);
+      case "MAP":
+        return new Expr.Call(
+            Operator.MAP_FROM_ARRAYS,
+            List.of(
+                castTo(args.get(0), SqlType.array(type.keyType())),
+                castTo(args.get(1), SqlType.array(type.valueType()))),
+            type);
+      case "ELEMENT_AT":
+        {
+          Expr container = args.get(0);
+          SqlType key =
+              container.type().kind() == SqlType.Kind.MAP
+                  ? container.type().keyType()
+                  : SqlType.BIGINT;
+          return new Expr.Call(
+              Operator.ELEMENT_AT, List.of(container, castTo(args.get(1), key)), type);
+        }
+      case "CONTAINS":
+        return new Expr.Call(
+            Operator.CONTAINS,
+            List.of(args.get(0), castTo(args.get(1), args.get(0).type().elementType())),
+            type);
+      case "ARRAY_JOIN":
+        return new Expr.Call(Operator.ARRAY_JOIN, args, type);
+      case "SEQUENCE":
+        {
+          List<Expr> bigints = new ArrayList<>();
+          for (Expr arg : args) {
+            bigints.add(castTo(arg, SqlType.BIGINT));
+          }
+          return new Expr.Call(Operator.SEQUENCE, bigints, type);
+        }
+      case "SPLIT":
+        return new Expr.Call(
+            Operator.SPLIT,
+            args.size() > 2
+                ? List.of(args.get(0), args.get(1), castTo(args.get(2), SqlType.BIGINT))
+                : args,
+            type);
+      default:
+        throw unsupported(call);
+    }
+  }
+
+  /**
+   * The row {@code r} when {@code args} are {@code r.f0, r.f1, ...} over all its fields in order.
+   * Calcite flattens row columns into their fields and rebuilds them with {@code ROW(...)} at the
+   * top of the plan; taking the column itself back keeps a NULL row NULL (a rebuilt one would be a
+   * row of NULLs).
+   */
+  private static Expr wholeRow(List<Expr> args) {
+    if (args.isEmpty()
+        || !(args.get(0) instanceof Expr.Call first)
+        || first.operator() != Operator.FIELD) {
+      return null;
+    }
+    Expr row = first.args().get(0);
+    if (row.type().children().size() != args.size()) {
+      return null;
+    }
+    for (int i = 0; i < args.size(); i++) {
+      if (!(args.get(i) instanceof Expr.Call field)
+          || field.operator() != Operator.FIELD
+          || !field.args().get(0).equals(row)
+          || !field.args().get(1).equals(new Expr.Literal((long) i, SqlType.BIGINT))) {
+        return null;
+      }
+    }
+    return row;
+  }
+
+  private static Expr castTo(Expr expr, SqlType type) {
+    return expr.type().equals(type) ? expr : new Expr.Call(Operator.CAST, List.of(expr), type);
   }
 
   /**

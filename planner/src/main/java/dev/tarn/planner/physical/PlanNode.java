@@ -29,7 +29,8 @@ public sealed interface PlanNode extends TarnMessage
         PlanNode.RemoteSource,
         PlanNode.Values,
         PlanNode.Union,
-        PlanNode.Window {
+        PlanNode.Window,
+        PlanNode.Unnest {
 
   List<Column> outputColumns();
 
@@ -389,6 +390,68 @@ public sealed interface PlanNode extends TarnMessage
     @Override
     public <R> R accept(PlanVisitor<R> visitor) {
       return visitor.visitWindow(this);
+    }
+  }
+
+  /**
+   * UNNEST: each input row is repeated once per element of its arrays (zipped; a shorter array
+   * gives NULLs, a map gives key and value columns, an array of rows one column per field), with
+   * the element columns appended and, {@code withOrdinality}, the 1-based element number last. A
+   * row whose arrays are all empty or NULL yields nothing, or one row of NULL elements when {@code
+   * outer} (LEFT JOIN UNNEST ... ON true).
+   *
+   * <pre>
+   *   (id=1, a=[10, 20])  --Unnest[$1] WITH ORDINALITY-->  (1, [10, 20], 10, 1), (1, [10, 20], 20, 2)
+   * </pre>
+   *
+   * @param unnested the array or map expressions over the input's columns
+   * @param elementColumns the appended columns, as {@link #elementColumns} lists them
+   */
+  record Unnest(
+      PlanNode source,
+      List<Expr> unnested,
+      boolean withOrdinality,
+      boolean outer,
+      List<Column> elementColumns)
+      implements PlanNode {
+    public Unnest {
+      Objects.requireNonNull(source, "source");
+      unnested = List.copyOf(Objects.requireNonNull(unnested, "unnested"));
+      elementColumns = List.copyOf(Objects.requireNonNull(elementColumns, "elementColumns"));
+      int expected = withOrdinality ? 1 : 0;
+      for (Expr e : unnested) {
+        switch (e.type().kind()) {
+          case ARRAY ->
+              expected +=
+                  e.type().elementType().kind() == SqlType.Kind.ROW
+                      ? e.type().elementType().children().size()
+                      : 1;
+          case MAP -> expected += 2;
+          default ->
+              throw new IllegalArgumentException("UNNEST takes arrays and maps, not " + e.type());
+        }
+      }
+      if (elementColumns.size() != expected) {
+        throw new IllegalArgumentException(
+            "UNNEST of " + unnested + " yields " + expected + " columns, " + elementColumns);
+      }
+    }
+
+    @Override
+    public List<Column> outputColumns() {
+      List<Column> out = new java.util.ArrayList<>(source.outputColumns());
+      out.addAll(elementColumns);
+      return List.copyOf(out);
+    }
+
+    @Override
+    public List<PlanNode> sources() {
+      return List.of(source);
+    }
+
+    @Override
+    public <R> R accept(PlanVisitor<R> visitor) {
+      return visitor.visitUnnest(this);
     }
   }
 }

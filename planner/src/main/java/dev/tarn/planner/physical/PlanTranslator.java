@@ -29,12 +29,14 @@ import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelFieldCollation;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.Correlate;
 import org.apache.calcite.rel.core.Filter;
 import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.JoinInfo;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.core.Uncollect;
 import org.apache.calcite.rel.core.Union;
 import org.apache.calcite.rel.core.Values;
 import org.apache.calcite.rel.core.Window;
@@ -146,6 +148,12 @@ final class PlanTranslator {
     }
     if (rel instanceof Window window) {
       return window(window);
+    }
+    if (rel instanceof Correlate correlate) {
+      return UnnestTranslation.correlate(this, expressions, correlate);
+    }
+    if (rel instanceof Uncollect uncollect) {
+      return UnnestTranslation.uncollect(this, expressions, uncollect);
     }
     throw new TarnException(
         ErrorCode.NOT_SUPPORTED,
@@ -450,6 +458,13 @@ final class PlanTranslator {
         return AggregateFunction.APPROX_DISTINCT;
       case "approx_percentile":
         return AggregateFunction.APPROX_PERCENTILE;
+      case "array_agg":
+        if (!call.collation.getFieldCollations().isEmpty()) {
+          // The accumulator keeps input order only; a silently unordered result would be wrong.
+          throw new TarnException(
+              ErrorCode.NOT_SUPPORTED, "array_agg with ORDER BY is not supported yet");
+        }
+        return AggregateFunction.ARRAY_AGG;
       default:
         break;
     }

@@ -23,4 +23,6 @@ public interface PlanVisitor<R> {
   R visitUnion(PlanNode.Union node);
 
   R visitWindow(PlanNode.Window node);
+
+  R visitUnnest(PlanNode.Unnest node);
 }

@@ -15,6 +15,7 @@ import dev.tarn.planner.rules.DisjunctionFactoring;
 import dev.tarn.planner.rules.SetOpAllToDistinct;
 import dev.tarn.planner.rules.SubQueryToSemiJoin;
 import dev.tarn.planner.schema.LakeSchema;
+import dev.tarn.planner.schema.NestedFunctions;
 import dev.tarn.planner.schema.TarnTypeSystem;
 import dev.tarn.planner.schema.TrinoFunctions;
 import dev.tarn.planner.schema.TrinoTypeCoercion;
@@ -220,6 +221,7 @@ public final class QueryPlanner {
             SqlOperatorTables.chain(
                 ExpressionTranslator.FUNCTIONS,
                 TrinoFunctions.TABLE,
+                NestedFunctions.TABLE,
                 SqlStdOperatorTable.instance(),
                 SqlOperatorTables.of(
                     SqlLibraryOperators.LENGTH,

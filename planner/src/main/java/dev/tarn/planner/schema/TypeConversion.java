@@ -3,8 +3,12 @@ package dev.tarn.planner.schema;
 import dev.tarn.core.error.ErrorCode;
 import dev.tarn.core.error.TarnException;
 import dev.tarn.core.type.SqlType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 /** Translates between Tarn's {@link SqlType}s and Calcite's {@link RelDataType}s. */
@@ -54,6 +58,23 @@ public final class TypeConversion {
       case TIMESTAMP:
         relType = factory.createSqlType(SqlTypeName.TIMESTAMP, TIMESTAMP_PRECISION);
         break;
+      case ARRAY:
+        relType = factory.createArrayType(toRelType(factory, type.elementType()), -1);
+        break;
+      case MAP:
+        relType =
+            factory.createMapType(
+                toRelType(factory, type.keyType()), toRelType(factory, type.valueType()));
+        break;
+      case ROW:
+        {
+          List<RelDataType> fields = new ArrayList<>();
+          for (SqlType field : type.children()) {
+            fields.add(toRelType(factory, field));
+          }
+          relType = factory.createStructType(fields, type.fieldNames());
+          break;
+        }
       default:
         throw new AssertionError(type.kind());
     }
@@ -96,6 +117,21 @@ public final class TypeConversion {
         return SqlType.DATE;
       case TIMESTAMP:
         return SqlType.TIMESTAMP;
+      case ARRAY:
+      case MULTISET:
+        return SqlType.array(toSqlType(type.getComponentType()));
+      case MAP:
+        return SqlType.map(toSqlType(type.getKeyType()), toSqlType(type.getValueType()));
+      case ROW:
+        {
+          List<String> names = new ArrayList<>();
+          List<SqlType> types = new ArrayList<>();
+          for (RelDataTypeField field : type.getFieldList()) {
+            names.add(field.getName().toLowerCase(Locale.ROOT));
+            types.add(toSqlType(field.getType()));
+          }
+          return SqlType.row(names, types);
+        }
       default:
         throw new TarnException(
             ErrorCode.NOT_SUPPORTED, "Type " + type.getFullTypeString() + " is not supported");

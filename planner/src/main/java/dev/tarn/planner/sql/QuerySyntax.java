@@ -93,8 +93,11 @@ public final class QuerySyntax {
       reservedAlias |= token.isWord("value") && (i == 0 || !tokens.get(i - 1).isWord("next"));
       // Calcite's grammar has BigQuery's DATE_DIFF(date, date, unit); Trino's date_diff(unit,
       // date, date) is an ordinary function, which a quoted name reaches.
+      // Likewise Trino's contains(array, value), which Calcite reserves for period predicates.
       reservedAlias |=
-          token.isWord("date_diff") && i + 1 < tokens.size() && tokens.get(i + 1).isSymbol('(');
+          (token.isWord("date_diff") || token.isWord("contains"))
+              && i + 1 < tokens.size()
+              && tokens.get(i + 1).isSymbol('(');
       if ((token.isWord("default") && nextToDot) || reservedAlias) {
         text.append(sql, copied, token.offset());
         List<Integer> line = quotedAt.computeIfAbsent(token.line(), key -> new ArrayList<>());

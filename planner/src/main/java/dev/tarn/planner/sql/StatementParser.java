@@ -244,7 +244,10 @@ public final class StatementParser {
     return new Column(name, type);
   }
 
-  /** A type name with optional {@code (p[, s])} arguments, read by {@link SqlType#parse}. */
+  /**
+   * A type name with optional {@code (p[, s])} arguments, or a nested type ({@code array(..)},
+   * {@code map<..>}, {@code struct<a:int>}), read by {@link SqlType#parse}.
+   */
   private SqlType type() {
     Token start = peek();
     if (start.kind() != Token.Kind.WORD) {
@@ -255,25 +258,23 @@ public final class StatementParser {
     if (start.isWord("DOUBLE")) {
       accept("PRECISION");
     }
-    if (peek().isSymbol('(')) {
-      next();
-      text.append('(');
-      while (!peek().isSymbol(')')) {
+    if (peek().isSymbol('(') || peek().isSymbol('<')) {
+      // Nested types nest brackets; the words inside keep a space between them so that
+      // "row(a bigint)" stays readable for SqlType.parse.
+      int depth = 0;
+      do {
         Token part = next();
         if (part.kind() == Token.Kind.END) {
-          throw error(part, "Expected ')' to close the type arguments");
+          throw error(part, "Expected ')' or '>' to close the type arguments");
         }
-        text.append(part.text());
-      }
-      next();
-      text.append(')');
-    }
-    if (peek().isSymbol('<')) {
-      throw new TarnException(
-          ErrorCode.NOT_SUPPORTED,
-          "Type '" + start.text() + "' is not supported",
-          start.line(),
-          start.column());
+        if (part.isSymbol('(') || part.isSymbol('<')) {
+          depth++;
+        } else if (part.isSymbol(')') || part.isSymbol('>')) {
+          depth--;
+        }
+        text.append(' ')
+            .append(part.kind() == Token.Kind.QUOTED_NAME ? '"' + part.text() + '"' : part.text());
+      } while (depth > 0);
     }
     try {
       return SqlType.parse(text.toString());

@@ -99,8 +99,11 @@ final class TableCollector {
       fromItem(((SqlCall) node).operand(0));
     } else if (isQuery(node)) {
       query(node);
+    } else if (node.getKind() == SqlKind.UNNEST) {
+      // UNNEST's operands are expressions (columns of the tables before it), not tables.
+      expression(node);
     } else if (node instanceof SqlCall call) {
-      // LATERAL, UNNEST, TABLE(...): their operands may hold queries.
+      // LATERAL, TABLE(...): their operands may hold queries.
       for (SqlNode operand : call.getOperandList()) {
         fromItem(operand);
       }

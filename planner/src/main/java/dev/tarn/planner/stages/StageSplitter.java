@@ -218,6 +218,14 @@ public final class StageSplitter {
     if (node instanceof PlanNode.Window window) {
       return window(window, piece);
     }
+    if (node instanceof PlanNode.Unnest unnest) {
+      return new PlanNode.Unnest(
+          visit(unnest.source(), piece),
+          unnest.unnested(),
+          unnest.withOrdinality(),
+          unnest.outer(),
+          unnest.elementColumns());
+    }
     throw new IllegalArgumentException("unexpected node before stage splitting: " + node);
   }
 
@@ -488,6 +496,14 @@ public final class StageSplitter {
         inputs.add(renumber(input, finalIds));
       }
       return new PlanNode.Union(inputs, union.outputColumns());
+    }
+    if (node instanceof PlanNode.Unnest unnest) {
+      return new PlanNode.Unnest(
+          renumber(unnest.source(), finalIds),
+          unnest.unnested(),
+          unnest.withOrdinality(),
+          unnest.outer(),
+          unnest.elementColumns());
     }
     if (node instanceof PlanNode.Window window) {
       return new PlanNode.Window(

@@ -110,8 +110,7 @@ public final class StatementClient {
       for (JsonNode row : page.path("data")) {
         List<String> values = new ArrayList<>(row.size());
         for (JsonNode value : row) {
-          values.add(
-              value.isNull() ? null : value.isTextual() ? value.textValue() : value.toString());
+          values.add(value.isNull() ? null : value.isTextual() ? value.textValue() : text(value));
         }
         rows.add(values);
       }
@@ -190,5 +189,33 @@ public final class StatementClient {
 
   private static long elapsedSince(long startNanos) {
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+  }
+
+  /**
+   * A value as the Trino CLI prints it: numbers and booleans as written, arrays (and rows) as
+   * {@code [1, 2]}, maps as {@code {a=1}}, nested NULLs as {@code null}.
+   */
+  static String text(JsonNode value) {
+    if (value.isNull()) {
+      return "null";
+    }
+    if (value.isTextual()) {
+      return value.textValue();
+    }
+    if (value.isArray()) {
+      List<String> elements = new ArrayList<>();
+      for (JsonNode element : value) {
+        elements.add(text(element));
+      }
+      return "[" + String.join(", ", elements) + "]";
+    }
+    if (value.isObject()) {
+      List<String> entries = new ArrayList<>();
+      for (var entry : value.properties()) {
+        entries.add(entry.getKey() + "=" + text(entry.getValue()));
+      }
+      return "{" + String.join(", ", entries) + "}";
+    }
+    return value.toString();
   }
 }

@@ -8,7 +8,9 @@ import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Writes SQL values and types as JSON the way a Trino server does, so that the Trino JDBC driver
@@ -25,6 +27,9 @@ import java.util.Locale;
  *   date             string                  "2024-01-31"
  *   timestamp        string, 6 digits        "2024-01-31 10:20:30.123456"
  *   varbinary        base64 string           "AAEC"
+ *   array(T)         JSON array              [1, 2]
+ *   map(K, V)        JSON object, keys text  {"a": 1}
+ *   row(a T, b U)    JSON array of fields    [1, "x"]
  * </pre>
  *
  * Decimals travel as strings because a JSON number would go through a double in most clients;
@@ -43,10 +48,27 @@ public final class JsonValues {
    * Trino's display name of a type: {@code bigint}, {@code decimal(12,2)}, {@code timestamp(6)}.
    */
   public static String typeName(SqlType type) {
-    if (type.kind() == SqlType.Kind.TIMESTAMP) {
-      return "timestamp(" + TIMESTAMP_PRECISION + ")";
+    switch (type.kind()) {
+      case TIMESTAMP:
+        return "timestamp(" + TIMESTAMP_PRECISION + ")";
+      case ARRAY:
+        return "array(" + typeName(type.elementType()) + ")";
+      case MAP:
+        return "map(" + typeName(type.keyType()) + ", " + typeName(type.valueType()) + ")";
+      case ROW:
+        {
+          StringBuilder out = new StringBuilder("row(");
+          for (int i = 0; i < type.children().size(); i++) {
+            out.append(i > 0 ? ", " : "")
+                .append(type.fieldNames().get(i))
+                .append(' ')
+                .append(typeName(type.children().get(i)));
+          }
+          return out.append(')').toString();
+        }
+      default:
+        return type.toString();
     }
-    return type.toString();
   }
 
   /**
@@ -78,8 +100,38 @@ public final class JsonValues {
       case VARBINARY:
       case DATE:
         break;
+      case ARRAY:
+        writeTypeArgument(json, type.elementType());
+        break;
+      case MAP:
+        writeTypeArgument(json, type.keyType());
+        writeTypeArgument(json, type.valueType());
+        break;
+      case ROW:
+        for (int i = 0; i < type.children().size(); i++) {
+          // {"kind":"NAMED_TYPE","value":{"fieldName":{"name":"x"},"typeSignature":{...}}}
+          json.writeStartObject();
+          json.writeStringField("kind", "NAMED_TYPE");
+          json.writeObjectFieldStart("value");
+          json.writeObjectFieldStart("fieldName");
+          json.writeStringField("name", type.fieldNames().get(i));
+          json.writeEndObject();
+          json.writeFieldName("typeSignature");
+          writeTypeSignature(json, type.children().get(i));
+          json.writeEndObject();
+          json.writeEndObject();
+        }
+        break;
     }
     json.writeEndArray();
+    json.writeEndObject();
+  }
+
+  private static void writeTypeArgument(JsonGenerator json, SqlType type) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("kind", "TYPE");
+    json.writeFieldName("value");
+    writeTypeSignature(json, type);
     json.writeEndObject();
   }
 
@@ -131,8 +183,45 @@ public final class JsonValues {
       case TIMESTAMP:
         json.writeString(timestampText((LocalDateTime) value));
         return;
+      case ARRAY:
+        json.writeStartArray();
+        for (Object element : (List<?>) value) {
+          writeValue(json, type.elementType(), element);
+        }
+        json.writeEndArray();
+        return;
+      case MAP:
+        // JSON keys are strings; clients parse them back with the key type.
+        json.writeStartObject();
+        for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
+          json.writeFieldName(keyText(type.keyType(), entry.getKey()));
+          writeValue(json, type.valueType(), entry.getValue());
+        }
+        json.writeEndObject();
+        return;
+      case ROW:
+        {
+          List<?> fields = (List<?>) value;
+          json.writeStartArray();
+          for (int i = 0; i < fields.size(); i++) {
+            writeValue(json, type.children().get(i), fields.get(i));
+          }
+          json.writeEndArray();
+          return;
+        }
     }
     throw new IllegalArgumentException("no JSON encoding for " + type + " value " + value);
+  }
+
+  private static String keyText(SqlType type, Object key) {
+    switch (type.kind()) {
+      case DECIMAL:
+        return decimalText(key, type.scale());
+      case TIMESTAMP:
+        return timestampText((LocalDateTime) key);
+      default:
+        return key.toString();
+    }
   }
 
   private static void writeFloating(JsonGenerator json, double value, boolean real)

@@ -43,6 +43,7 @@ class SqlLogicTest {
   void start() throws Exception {
     try (RootAllocator allocator = new RootAllocator()) {
       lake = LakeFixture.write(temp.resolve("lake"), allocator);
+      NestedLakeFixture.write(lake.root());
     }
     node = TarnNode.start(NodeSettings.singleNode().dataDir(temp.resolve("node")).httpPort(0));
     oracle = new DuckDbOracle();

@@ -13,6 +13,7 @@ import dev.tarn.core.format.CountingInputStream;
 import dev.tarn.core.format.FormatReader;
 import dev.tarn.core.format.ScanRequest;
 import dev.tarn.core.format.TextBatchBuilder;
+import dev.tarn.core.format.TextValues;
 import dev.tarn.core.meta.Column;
 import dev.tarn.core.storage.FileEntry;
 import dev.tarn.core.storage.LakeStorage;
@@ -21,8 +22,12 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,9 +40,11 @@ import org.apache.arrow.memory.BufferAllocator;
  * key or JSON {@code null} is NULL; keys of no projected column are skipped without building
  * anything. Values convert to the column type: numbers to numeric columns (exactly, for decimals),
  * strings parsed as for CSV ({@code "2024-01-02"} for a date, {@code "12.50"} for a decimal),
- * anything to varchar as its text, nested objects and arrays to varchar as their JSON. Blank lines
- * are skipped. Malformed JSON, or a line that is not an object, is BAD_DATA naming the file and
- * 1-based line.
+ * anything to varchar as its text, nested objects and arrays to varchar as their JSON. Array
+ * columns read JSON arrays; map columns read JSON objects (keys converted to the key type); row
+ * columns read JSON objects whose keys match the field names case-insensitively (missing fields are
+ * NULL). Blank lines are skipped. Malformed JSON, or a line that is not an object, is BAD_DATA
+ * naming the file and 1-based line.
  */
 public final class JsonFormatReader implements FormatReader {
 
@@ -149,6 +156,10 @@ public final class JsonFormatReader implements FormatReader {
         throws IOException {
       SqlType type = builder.type(column);
       try {
+        if (type.isNested() && value != JsonToken.VALUE_NULL) {
+          builder.setNested(column, row, nested(parser, value, type));
+          return;
+        }
         switch (value) {
           case VALUE_NULL:
             builder.setNull(column, row);
@@ -197,6 +208,142 @@ public final class JsonFormatReader implements FormatReader {
                 + " ("
                 + e.getMessage()
                 + ")");
+      }
+    }
+
+    /**
+     * The Java value ({@link dev.tarn.core.batch.BatchRows} conventions) of the JSON value that
+     * starts at {@code token}, converted to {@code type}.
+     */
+    private Object nested(JsonParser parser, JsonToken token, SqlType type) throws IOException {
+      if (token == JsonToken.VALUE_NULL) {
+        return null;
+      }
+      switch (type.kind()) {
+        case ARRAY:
+          {
+            expectToken(token, JsonToken.START_ARRAY, type);
+            List<Object> elements = new ArrayList<>();
+            JsonToken next;
+            while ((next = parser.nextToken()) != JsonToken.END_ARRAY) {
+              elements.add(nested(parser, next, type.elementType()));
+            }
+            return elements;
+          }
+        case MAP:
+          {
+            expectToken(token, JsonToken.START_OBJECT, type);
+            Map<Object, Object> entries = new LinkedHashMap<>();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+              Object key = scalar(parser.currentName(), type.keyType());
+              entries.put(key, nested(parser, parser.nextToken(), type.valueType()));
+            }
+            return entries;
+          }
+        case ROW:
+          {
+            expectToken(token, JsonToken.START_OBJECT, type);
+            Object[] fields = new Object[type.children().size()];
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+              int field = fieldIndex(type, parser.currentName());
+              JsonToken next = parser.nextToken();
+              if (field < 0) {
+                parser.skipChildren();
+              } else {
+                fields[field] = nested(parser, next, type.children().get(field));
+              }
+            }
+            return Arrays.asList(fields);
+          }
+        case VARCHAR:
+          if (token == JsonToken.START_ARRAY || token == JsonToken.START_OBJECT) {
+            return parser.readValueAsTree().toString();
+          }
+          return parser.getText();
+        case BOOLEAN:
+          if (token == JsonToken.VALUE_TRUE || token == JsonToken.VALUE_FALSE) {
+            return token == JsonToken.VALUE_TRUE;
+          }
+          break;
+        case REAL:
+        case DOUBLE:
+          if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+            return parser.getDoubleValue();
+          }
+          break;
+        case TINYINT:
+        case SMALLINT:
+        case INTEGER:
+        case BIGINT:
+          if (token == JsonToken.VALUE_NUMBER_INT) {
+            return parser.getLongValue();
+          }
+          break;
+        case DECIMAL:
+          if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+            return parser.getDecimalValue();
+          }
+          break;
+        default:
+          break;
+      }
+      if (token == JsonToken.VALUE_STRING) {
+        return scalar(parser.getText(), type);
+      }
+      throw new IllegalArgumentException("expected " + type + ", found " + parser.getText());
+    }
+
+    private static void expectToken(JsonToken token, JsonToken expected, SqlType type) {
+      if (token != expected) {
+        throw new IllegalArgumentException(
+            "expected "
+                + type
+                + " as a JSON "
+                + (expected == JsonToken.START_ARRAY ? "array" : "object"));
+      }
+    }
+
+    private static int fieldIndex(SqlType row, String name) {
+      for (int f = 0; f < row.fieldNames().size(); f++) {
+        if (row.fieldNames().get(f).equalsIgnoreCase(name)) {
+          return f;
+        }
+      }
+      return -1;
+    }
+
+    /** A scalar written as text (a JSON string, or a map key), converted to {@code type}. */
+    private static Object scalar(String text, SqlType type) {
+      try {
+        switch (type.kind()) {
+          case BOOLEAN:
+            if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+              return Boolean.parseBoolean(text);
+            }
+            throw new IllegalArgumentException("expected true or false, found " + text);
+          case TINYINT:
+          case SMALLINT:
+          case INTEGER:
+          case BIGINT:
+            return Long.parseLong(text.trim());
+          case REAL:
+          case DOUBLE:
+            return Double.parseDouble(text.trim());
+          case DECIMAL:
+            return new BigDecimal(text.trim());
+          case VARCHAR:
+            return text;
+          case VARBINARY:
+            return text.getBytes(StandardCharsets.UTF_8);
+          case DATE:
+            return (long) TextValues.parseDate(text.trim());
+          case TIMESTAMP:
+            return TextValues.parseTimestamp(text.trim());
+          default:
+            throw new IllegalArgumentException("expected " + type + ", found " + text);
+        }
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("expected " + type + ", found " + text, e);
       }
     }
 

@@ -70,6 +70,10 @@ final class ParquetBatchReader implements BatchReader {
   private final ColumnChunkReader[] chunkReaders;
 
   private final RowGroupFilter rowGroupFilter;
+
+  /** Reads the array, map and row columns; null when none is projected. */
+  private final ParquetNestedColumnReader nested;
+
   private int rowGroupsSkipped;
   private int rowGroup = -1;
   private long rowsLeftInGroup;
@@ -92,12 +96,20 @@ final class ParquetBatchReader implements BatchReader {
       }
       List<Type> requestedFields = new ArrayList<>();
       List<Integer> firstOutputs = new ArrayList<>();
+      List<Type> nestedFields = new ArrayList<>();
+      List<Integer> nestedOutputs = new ArrayList<>();
       this.outputDecoder = new int[outputColumns.size()];
       for (int i = 0; i < outputColumns.size(); i++) {
         Column column = outputColumns.get(i);
         Type field = fields.get(column.name().toLowerCase(Locale.ROOT));
         if (field == null) {
           outputDecoder[i] = -1;
+          continue;
+        }
+        if (column.type().isNested()) {
+          outputDecoder[i] = -1;
+          nestedFields.add(field);
+          nestedOutputs.add(i);
           continue;
         }
         if (!field.isPrimitive() || field.isRepetition(Type.Repetition.REPEATED)) {
@@ -144,6 +156,8 @@ final class ParquetBatchReader implements BatchReader {
       }
       this.chunkReaders = new ColumnChunkReader[decoders.length];
       reader.setRequestedSchema(requested);
+      this.nested =
+          ParquetNestedColumnReader.open(path, file, nestedFields, nestedOutputs, outputColumns);
     } catch (RuntimeException e) {
       closeQuietly();
       throw e;
@@ -186,12 +200,17 @@ final class ParquetBatchReader implements BatchReader {
         vectors.add(vector);
         if (vector instanceof BaseVariableWidthVector variable) {
           variable.allocateNew(rows);
+        } else if (vector instanceof FixedWidthVector fixed) {
+          fixed.allocateNew(rows);
         } else {
-          ((FixedWidthVector) vector).allocateNew(rows);
+          vector.allocateNew();
         }
       }
       for (int d = 0; d < decoders.length; d++) {
         decoders[d].read(chunkReaders[d], vectors.get(decoderOutput[d]), rows, rowGroup);
+      }
+      if (nested != null) {
+        nested.read(vectors, rows, rowGroup);
       }
       for (int i = 0; i < vectors.size(); i++) {
         int d = outputDecoder[i];
@@ -327,6 +346,9 @@ final class ParquetBatchReader implements BatchReader {
   }
 
   private void closeQuietly() {
+    if (nested != null) {
+      nested.close();
+    }
     try {
       reader.close();
     } catch (IOException e) {

@@ -1,5 +1,7 @@
 package dev.tarn.core.format.parquet;
 
+import dev.tarn.core.error.ErrorCode;
+import dev.tarn.core.error.TarnException;
 import dev.tarn.core.meta.Column;
 import dev.tarn.core.type.SqlType;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -116,6 +118,11 @@ final class ParquetTypes {
   /** The OPTIONAL Parquet field a column is written as. */
   static Type parquetTypeOf(Column column) {
     SqlType type = column.type();
+    if (type.isNested()) {
+      throw new TarnException(
+          ErrorCode.NOT_SUPPORTED,
+          "Writing column " + column.name() + " of type " + type + " to Parquet is not supported");
+    }
     switch (type.kind()) {
       case BOOLEAN:
         return Types.optional(PrimitiveTypeName.BOOLEAN).named(column.name());
