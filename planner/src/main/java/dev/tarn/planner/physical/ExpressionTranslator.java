@@ -47,7 +47,7 @@ import org.apache.calcite.util.TimestampString;
  *   =($1, 'x')  with columnMap {1 -> 0}   becomes   equal[$0, 'x']
  * </pre>
  */
-final class ExpressionTranslator {
+public final class ExpressionTranslator {
   private static final long MILLIS_PER_DAY = 86_400_000L;
   private static final LocalDateTime EPOCH = LocalDateTime.of(1970, 1, 1, 0, 0);
 
@@ -77,7 +77,7 @@ final class ExpressionTranslator {
    * this table before the standard one, so Trino's {@code replace(s, search)} and {@code
    * split_part} (NULL past the last field) win over Calcite's.
    */
-  static final SqlOperatorTable FUNCTIONS =
+  public static final SqlOperatorTable FUNCTIONS =
       SqlOperatorTables.of(
           List.of(
               SqlLibraryOperators.LTRIM,
@@ -172,7 +172,7 @@ final class ExpressionTranslator {
 
   private final RexBuilder rexBuilder;
 
-  ExpressionTranslator(RexBuilder rexBuilder) {
+  public ExpressionTranslator(RexBuilder rexBuilder) {
     this.rexBuilder = rexBuilder;
   }
 

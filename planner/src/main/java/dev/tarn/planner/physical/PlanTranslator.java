@@ -68,7 +68,7 @@ import org.apache.calcite.util.ImmutableBitSet;
  *                                                   files of dt=2024-01-01 only]
  * </pre>
  */
-final class PlanTranslator {
+public final class PlanTranslator {
   private final LakeStorage storage;
   private final ExpressionTranslator expressions;
   private final Cardinality cardinality;
@@ -82,7 +82,7 @@ final class PlanTranslator {
    * A translator that also records, in {@code estimates}, the estimated size of the node it
    * translates from each Calcite node (null {@code cardinality}: none).
    */
-  PlanTranslator(
+  public PlanTranslator(
       LakeStorage storage,
       ExpressionTranslator expressions,
       Cardinality cardinality,
@@ -93,7 +93,7 @@ final class PlanTranslator {
     this.estimates = estimates;
   }
 
-  PlanNode translate(RelNode rel) {
+  public PlanNode translate(RelNode rel) {
     PlanNode node = translateNode(rel);
     if (cardinality != null) {
       double rows = cardinality.rows(rel);

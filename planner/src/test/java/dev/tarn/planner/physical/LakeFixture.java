@@ -7,6 +7,7 @@ import dev.tarn.core.meta.TableMetadata;
 import dev.tarn.core.meta.TableSnapshot;
 import dev.tarn.core.storage.LocalStorage;
 import dev.tarn.core.type.SqlType;
+import dev.tarn.planner.QueryPlanner;
 import dev.tarn.planner.sql.Statement;
 import dev.tarn.planner.sql.StatementParser;
 import dev.tarn.planner.stages.DistributedPlan;

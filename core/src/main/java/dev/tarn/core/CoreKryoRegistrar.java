@@ -1,4 +1,4 @@
-package dev.tarn.core.serde;
+package dev.tarn.core;
 
 import dev.tarn.core.error.ErrorCode;
 import dev.tarn.core.error.ErrorInfo;
@@ -13,6 +13,7 @@ import dev.tarn.core.plan.AggregateFunction;
 import dev.tarn.core.plan.AggregateStep;
 import dev.tarn.core.plan.JoinType;
 import dev.tarn.core.plan.SortKey;
+import dev.tarn.core.serde.KryoRegistrar;
 import dev.tarn.core.stats.OperatorStats;
 import dev.tarn.core.storage.FileEntry;
 import dev.tarn.core.type.SqlType;

@@ -1,4 +1,4 @@
-package dev.tarn.planner.physical;
+package dev.tarn.planner;
 
 import dev.tarn.core.error.ErrorCode;
 import dev.tarn.core.error.TarnException;
@@ -11,6 +11,11 @@ import dev.tarn.planner.cost.Cardinality;
 import dev.tarn.planner.cost.JoinReordering;
 import dev.tarn.planner.cost.ParquetFooters;
 import dev.tarn.planner.cost.TableEstimator;
+import dev.tarn.planner.physical.ExpressionTranslator;
+import dev.tarn.planner.physical.PlanEstimates;
+import dev.tarn.planner.physical.PlanNode;
+import dev.tarn.planner.physical.PlanTranslator;
+import dev.tarn.planner.physical.PlannerOptions;
 import dev.tarn.planner.rules.DisjunctionFactoring;
 import dev.tarn.planner.rules.SetOpAllToDistinct;
 import dev.tarn.planner.rules.SubQueryToSemiJoin;
