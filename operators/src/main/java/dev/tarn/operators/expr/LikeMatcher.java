@@ -16,6 +16,7 @@ final class LikeMatcher {
     PREFIX,
     SUFFIX,
     CONTAINS,
+    SEGMENTS,
     REGEX
   }
 
@@ -23,10 +24,33 @@ final class LikeMatcher {
   private final byte[] literal;
   private final Pattern regex;
 
+  /**
+   * SEGMENTS: the literal runs between {@code %}s of a pattern without {@code _} ({@code
+   * %special%requests%}), matched in order; the first is a prefix unless the pattern starts with
+   * {@code %}, the last a suffix unless it ends with one.
+   */
+  private final byte[][] segments;
+
+  private final boolean anchoredStart;
+  private final boolean anchoredEnd;
+
   private LikeMatcher(Shape shape, byte[] literal, Pattern regex) {
+    this(shape, literal, regex, null, false, false);
+  }
+
+  private LikeMatcher(
+      Shape shape,
+      byte[] literal,
+      Pattern regex,
+      byte[][] segments,
+      boolean anchoredStart,
+      boolean anchoredEnd) {
     this.shape = shape;
     this.literal = literal;
     this.regex = regex;
+    this.segments = segments;
+    this.anchoredStart = anchoredStart;
+    this.anchoredEnd = anchoredEnd;
   }
 
   /** Compiles {@code pattern}; {@code escape} is null or a single character. */
@@ -42,6 +66,9 @@ final class LikeMatcher {
     boolean leadingPercent = false;
     boolean trailingPercent = false;
     boolean inner = false;
+    boolean underscore = false;
+    java.util.List<StringBuilder> runs = new java.util.ArrayList<>();
+    runs.add(new StringBuilder());
     int[] cps = pattern.codePoints().toArray();
     for (int i = 0; i < cps.length; i++) {
       int c = cps[i];
@@ -56,6 +83,7 @@ final class LikeMatcher {
           inner = true;
         }
         plain.appendCodePoint(cps[i]);
+        runs.get(runs.size() - 1).appendCodePoint(cps[i]);
         regex.append(Pattern.quote(new String(Character.toChars(cps[i]))));
       } else if (c == '%') {
         if (plain.length() == 0 && !inner) {
@@ -64,18 +92,37 @@ final class LikeMatcher {
           trailingPercent = true;
         }
         regex.append(".*");
+        runs.add(new StringBuilder());
       } else if (c == '_') {
         inner = true;
+        underscore = true;
         regex.append('.');
       } else {
         if (trailingPercent) {
           inner = true;
         }
         plain.appendCodePoint(c);
+        runs.get(runs.size() - 1).appendCodePoint(c);
         regex.append(Pattern.quote(new String(Character.toChars(c))));
       }
     }
     byte[] bytes = plain.toString().getBytes(StandardCharsets.UTF_8);
+    if (inner && !underscore) {
+      // Only % wildcards: literal runs found in order, no regular expression.
+      java.util.List<byte[]> nonEmpty = new java.util.ArrayList<>();
+      for (StringBuilder run : runs) {
+        if (run.length() > 0) {
+          nonEmpty.add(run.toString().getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      return new LikeMatcher(
+          Shape.SEGMENTS,
+          null,
+          null,
+          nonEmpty.toArray(new byte[0][]),
+          runs.get(0).length() > 0,
+          runs.get(runs.size() - 1).length() > 0);
+    }
     if (inner) {
       return new LikeMatcher(Shape.REGEX, null, Pattern.compile(regex.toString(), Pattern.DOTALL));
     }
@@ -119,6 +166,11 @@ final class LikeMatcher {
           out[i] = indexOf(data, offsets[i], offsets[i + 1], literal) >= 0;
         }
         break;
+      case SEGMENTS:
+        for (int i = 0; i < n; i++) {
+          out[i] = matchesSegments(data, offsets[i], offsets[i + 1]);
+        }
+        break;
       case REGEX:
         for (int i = 0; i < n; i++) {
           if (!input.isNull(i)) {
@@ -128,6 +180,39 @@ final class LikeMatcher {
         break;
     }
     return new Lane.Bools(out, input.nulls);
+  }
+
+  private boolean matchesSegments(byte[] data, int start, int end) {
+    int first = 0;
+    int last = segments.length - 1;
+    int from = start;
+    int to = end;
+    if (anchoredStart) {
+      byte[] head = segments[0];
+      if (to - from < head.length
+          || !java.util.Arrays.equals(data, from, from + head.length, head, 0, head.length)) {
+        return false;
+      }
+      from += head.length;
+      first = 1;
+    }
+    if (anchoredEnd && last >= first) {
+      byte[] tail = segments[last];
+      if (to - from < tail.length
+          || !java.util.Arrays.equals(data, to - tail.length, to, tail, 0, tail.length)) {
+        return false;
+      }
+      to -= tail.length;
+      last--;
+    }
+    for (int k = first; k <= last; k++) {
+      int at = indexOf(data, from, to, segments[k]);
+      if (at < 0) {
+        return false;
+      }
+      from = at + segments[k].length;
+    }
+    return true;
   }
 
   static int indexOf(byte[] data, int start, int end, byte[] needle) {

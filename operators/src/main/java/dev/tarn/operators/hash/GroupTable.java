@@ -15,8 +15,6 @@ public final class GroupTable {
   private final LongHashTable longs;
   private final ByteKeyTable bytes;
   private int nullGroup = -1;
-  // Our id of each LongHashTable id: they differ once the NULL group has taken an id.
-  private int[] longIds = new int[64];
   private int size;
 
   /** A table for keys whose lanes are {@code Lane.Longs} when {@code singleLongKey} is true. */
@@ -53,14 +51,9 @@ public final class GroupTable {
           }
           ids[i] = nullGroup;
         } else {
-          int before = longs.size();
-          int id = longs.getOrInsert(values[i]);
-          if (longs.size() != before) {
-            id = mapNewLong(id);
-          } else {
-            id = longIds[id];
-          }
-          ids[i] = id;
+          // The long table stores our group id itself (the NULL group has one too).
+          int id = longs.putIfAbsent(values[i], size);
+          ids[i] = id < 0 ? size++ : id;
         }
       }
       return ids;
@@ -80,14 +73,6 @@ public final class GroupTable {
     return ids;
   }
 
-  private int mapNewLong(int longId) {
-    if (longId >= longIds.length) {
-      longIds = java.util.Arrays.copyOf(longIds, longIds.length * 2);
-    }
-    longIds[longId] = size++;
-    return longIds[longId];
-  }
-
   /** The group id of each row, or -1 where the key is absent or has a NULL (join probe side). */
   public int[] find(Lane[] keys, int rows) {
     int[] ids = new int[rows];
@@ -99,8 +84,7 @@ public final class GroupTable {
         if (nulls != null && nulls[i]) {
           ids[i] = -1;
         } else {
-          int id = longs.find(values[i]);
-          ids[i] = id < 0 ? -1 : longIds[id];
+          ids[i] = longs.find(values[i]);
         }
       }
       return ids;

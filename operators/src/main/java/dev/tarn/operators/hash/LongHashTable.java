@@ -1,21 +1,22 @@
 package dev.tarn.operators.hash;
 
 /**
- * Dense ids for long keys: open addressing with linear probing over primitive arrays, so the fast
- * path of aggregation and join (one integer, date or timestamp key) never boxes. Ids are assigned
- * 0, 1, 2, ... in first-seen order.
+ * A map from long keys to int values, or dense ids for long keys: open addressing with linear
+ * probing over one primitive array, so the fast path of aggregation and join (one integer, date or
+ * timestamp key) never boxes. {@link #getOrInsert} assigns ids 0, 1, 2, ... in first-seen order;
+ * {@link #putIfAbsent} stores the caller's value.
+ *
+ * <p>A slot is two adjacent longs, the key and its value plus one (0: empty), so that a probe of a
+ * table larger than the CPU caches costs one cache miss, not one for the key and one for the id.
  */
 public final class LongHashTable {
-  private long[] keys;
-  private int[] ids;
+  private long[] slots;
   private int mask;
   private int size;
 
   public LongHashTable(int expected) {
     int capacity = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
-    keys = new long[capacity];
-    ids = new int[capacity];
-    java.util.Arrays.fill(ids, -1);
+    slots = new long[capacity * 2];
     mask = capacity - 1;
   }
 
@@ -26,58 +27,70 @@ public final class LongHashTable {
 
   /** The id of {@code key}, inserting it with the next id if absent. */
   public int getOrInsert(long key) {
+    int existing = putIfAbsent(key, size);
+    return existing < 0 ? size - 1 : existing;
+  }
+
+  /**
+   * The value stored for {@code key}; if there is none, stores {@code value} (>= 0) and returns -1.
+   * Every insertion counts in {@link #size()}.
+   */
+  public int putIfAbsent(long key, int value) {
+    long[] table = slots;
     int slot = (int) mix(key) & mask;
     while (true) {
-      int id = ids[slot];
-      if (id < 0) {
-        keys[slot] = key;
-        ids[slot] = size;
-        int assigned = size++;
+      int at = slot << 1;
+      long valuePlusOne = table[at + 1];
+      if (valuePlusOne == 0) {
+        table[at] = key;
+        table[at + 1] = value + 1L;
+        size++;
         if (size * 2 > mask) {
           grow();
         }
-        return assigned;
+        return -1;
       }
-      if (keys[slot] == key) {
-        return id;
+      if (table[at] == key) {
+        return (int) valuePlusOne - 1;
       }
       slot = (slot + 1) & mask;
     }
   }
 
-  /** The id of {@code key}, or -1. */
+  /** The value stored for {@code key} (its id, for {@link #getOrInsert}), or -1. */
   public int find(long key) {
+    long[] table = slots;
     int slot = (int) mix(key) & mask;
     while (true) {
-      int id = ids[slot];
-      if (id < 0) {
+      int at = slot << 1;
+      long valuePlusOne = table[at + 1];
+      if (valuePlusOne == 0) {
         return -1;
       }
-      if (keys[slot] == key) {
-        return id;
+      if (table[at] == key) {
+        return (int) valuePlusOne - 1;
       }
       slot = (slot + 1) & mask;
     }
   }
 
   private void grow() {
-    long[] oldKeys = keys;
-    int[] oldIds = ids;
-    int capacity = oldKeys.length * 2;
-    keys = new long[capacity];
-    ids = new int[capacity];
-    java.util.Arrays.fill(ids, -1);
-    mask = capacity - 1;
-    for (int i = 0; i < oldKeys.length; i++) {
-      if (oldIds[i] >= 0) {
-        int slot = (int) mix(oldKeys[i]) & mask;
-        while (ids[slot] >= 0) {
-          slot = (slot + 1) & mask;
+    long[] old = slots;
+    int capacity = (mask + 1) * 2;
+    long[] table = new long[capacity * 2];
+    int newMask = capacity - 1;
+    for (int at = 0; at < old.length; at += 2) {
+      if (old[at + 1] != 0) {
+        int slot = (int) mix(old[at]) & newMask;
+        while (table[(slot << 1) + 1] != 0) {
+          slot = (slot + 1) & newMask;
         }
-        keys[slot] = oldKeys[i];
-        ids[slot] = oldIds[i];
+        table[slot << 1] = old[at];
+        table[(slot << 1) + 1] = old[at + 1];
       }
     }
+    slots = table;
+    mask = newMask;
   }
 
   /** MurmurHash3's 64-bit finalizer: spreads sequential keys over the table. */

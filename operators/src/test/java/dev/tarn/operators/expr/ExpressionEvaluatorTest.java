@@ -245,7 +245,11 @@ class ExpressionEvaluatorTest {
 
   @Test
   void likeAndIn() {
-    for (String pattern : List.of("a%", "%a", "%an%", "a_c", "%a%b%", "_", "", "%", "ab")) {
+    for (String pattern :
+        List.of(
+            "a%",
+            "%a", "%an%", "a_c", "%a%b%", "_", "", "%", "ab", "a%c", "a%%c", "%p%e", "b%a%a",
+            "a%b%c", "%r%%y%", "a%a")) {
       check(bool(Operator.LIKE, E, lit(pattern, SqlType.VARCHAR)), "e LIKE '" + pattern + "'");
     }
     check(
