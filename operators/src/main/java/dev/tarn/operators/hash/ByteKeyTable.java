@@ -8,7 +8,9 @@ import java.util.Arrays;
  * allocates nothing. Ids are assigned 0, 1, 2, ... in first-seen order.
  */
 public final class ByteKeyTable {
-  private int[] slots;
+  /** Per slot: the key's hash in the high half, its id plus one in the low half; 0 is empty. */
+  private long[] slots;
+
   private int mask;
   private byte[] arena = new byte[1024];
   private int arenaUsed;
@@ -19,8 +21,7 @@ public final class ByteKeyTable {
 
   public ByteKeyTable(int expected) {
     int capacity = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
-    slots = new int[capacity];
-    Arrays.fill(slots, -1);
+    slots = new long[capacity];
     mask = capacity - 1;
   }
 
@@ -30,7 +31,7 @@ public final class ByteKeyTable {
 
   /** Bytes held by keys and tables, for memory accounting. */
   public long sizeInBytes() {
-    return arena.length + (long) slots.length * 4 + (long) keyStart.length * 12;
+    return arena.length + (long) slots.length * 8 + (long) keyStart.length * 12;
   }
 
   /** The id of {@code data[start, start + length)}, inserting it if absent. */
@@ -38,12 +39,16 @@ public final class ByteKeyTable {
     int hash = hash(data, start, length);
     int slot = hash & mask;
     while (true) {
-      int id = slots[slot];
-      if (id < 0) {
+      long entry = slots[slot];
+      if (entry == 0) {
         return insert(slot, hash, data, start, length);
       }
-      if (keyHash[id] == hash && equals(id, data, start, length)) {
-        return id;
+      // The hash sits in the slot: a different key is usually told apart without a cache miss.
+      if ((int) (entry >>> 32) == hash) {
+        int id = (int) entry - 1;
+        if (equals(id, data, start, length)) {
+          return id;
+        }
       }
       slot = (slot + 1) & mask;
     }
@@ -54,12 +59,15 @@ public final class ByteKeyTable {
     int hash = hash(data, start, length);
     int slot = hash & mask;
     while (true) {
-      int id = slots[slot];
-      if (id < 0) {
+      long entry = slots[slot];
+      if (entry == 0) {
         return -1;
       }
-      if (keyHash[id] == hash && equals(id, data, start, length)) {
-        return id;
+      if ((int) (entry >>> 32) == hash) {
+        int id = (int) entry - 1;
+        if (equals(id, data, start, length)) {
+          return id;
+        }
       }
       slot = (slot + 1) & mask;
     }
@@ -87,7 +95,7 @@ public final class ByteKeyTable {
     keyLength[id] = length;
     keyHash[id] = hash;
     arenaUsed += length;
-    slots[slot] = id;
+    slots[slot] = entry(hash, id);
     if (size * 2 > mask) {
       grow();
     }
@@ -96,16 +104,19 @@ public final class ByteKeyTable {
 
   private void grow() {
     int capacity = slots.length * 2;
-    slots = new int[capacity];
-    Arrays.fill(slots, -1);
+    slots = new long[capacity];
     mask = capacity - 1;
     for (int id = 0; id < size; id++) {
       int slot = keyHash[id] & mask;
-      while (slots[slot] >= 0) {
+      while (slots[slot] != 0) {
         slot = (slot + 1) & mask;
       }
-      slots[slot] = id;
+      slots[slot] = entry(keyHash[id], id);
     }
+  }
+
+  private static long entry(int hash, int id) {
+    return ((long) hash << 32) | (id + 1L);
   }
 
   /** A 32-bit hash of bytes: 8 bytes at a time through a multiply-xorshift, then mixed. */
