@@ -74,13 +74,23 @@ final class ColumnPredicates {
         return null;
       case DECIMAL:
         {
-          if (constant != Kind.DECIMAL
-              || columnType.precision() > 18
-              || valueType.scale() != columnType.scale()) {
+          // A decimal or integer constant that the column's scale holds exactly (24 for a
+          // decimal(15,2) column is 2400 unscaled); 0.055 against scale 2 takes the general path.
+          boolean integer =
+              constant == Kind.TINYINT
+                  || constant == Kind.SMALLINT
+                  || constant == Kind.INTEGER
+                  || constant == Kind.BIGINT;
+          if ((constant != Kind.DECIMAL && !integer) || columnType.precision() > 18) {
             return null;
           }
           BigDecimal decimal = value instanceof BigDecimal d ? d : new BigDecimal(value.toString());
-          BigDecimal scaled = decimal.setScale(columnType.scale(), RoundingMode.UNNECESSARY);
+          BigDecimal scaled;
+          try {
+            scaled = decimal.setScale(columnType.scale(), RoundingMode.UNNECESSARY);
+          } catch (ArithmeticException inexact) {
+            return null;
+          }
           if (scaled.unscaledValue().bitLength() >= 64) {
             return null;
           }
@@ -170,42 +180,94 @@ final class ColumnPredicates {
       default:
         throw new AssertionError(type);
     }
-    boolean[] out = new boolean[rows];
-    switch (op) {
-      case EQUAL:
+    boolean[] out = outcome(signs, rows, op);
+    return new Lane.Bools(out, Lanes.readNulls(vector, rows));
+  }
+
+  /**
+   * Whether two columns compare in place with {@link #compareColumns}: the same kind among the
+   * integers, dates, timestamps and floating types, or decimals of one scale and precision at most
+   * 18.
+   */
+  static boolean comparableColumns(SqlType left, SqlType right) {
+    if (left.kind() != right.kind()) {
+      return false;
+    }
+    return switch (left.kind()) {
+      case TINYINT, SMALLINT, INTEGER, BIGINT, DATE, TIMESTAMP, REAL, DOUBLE -> true;
+      case DECIMAL ->
+          left.scale() == right.scale() && left.precision() <= 18 && right.precision() <= 18;
+      default -> false;
+    };
+  }
+
+  /**
+   * {@code left <op> right} for two columns of one type ({@link #comparableColumns}); NULL where
+   * either is NULL.
+   */
+  static Lane.Bools compareColumns(
+      FieldVector left, FieldVector right, SqlType type, int rows, Operator op) {
+    int[] signs = new int[rows];
+    ArrowBuf a = left.getDataBuffer();
+    ArrowBuf b = right.getDataBuffer();
+    switch (type.kind()) {
+      case TINYINT:
         for (int i = 0; i < rows; i++) {
-          out[i] = signs[i] == 0;
+          signs[i] = Byte.compare(a.getByte(i), b.getByte(i));
         }
         break;
-      case NOT_EQUAL:
+      case SMALLINT:
         for (int i = 0; i < rows; i++) {
-          out[i] = signs[i] != 0;
+          signs[i] = Short.compare(a.getShort((long) i * 2), b.getShort((long) i * 2));
         }
         break;
-      case LESS_THAN:
+      case INTEGER:
+      case DATE:
         for (int i = 0; i < rows; i++) {
-          out[i] = signs[i] < 0;
+          signs[i] = Integer.compare(a.getInt((long) i * 4), b.getInt((long) i * 4));
         }
         break;
-      case LESS_THAN_OR_EQUAL:
+      case BIGINT:
+      case TIMESTAMP:
         for (int i = 0; i < rows; i++) {
-          out[i] = signs[i] <= 0;
+          signs[i] = Long.compare(a.getLong((long) i * 8), b.getLong((long) i * 8));
         }
         break;
-      case GREATER_THAN:
+      case DECIMAL:
+        // Precision <= 18: the low eight bytes of the 16-byte value are the whole value.
         for (int i = 0; i < rows; i++) {
-          out[i] = signs[i] > 0;
+          signs[i] = Long.compare(a.getLong((long) i * 16), b.getLong((long) i * 16));
         }
         break;
-      case GREATER_THAN_OR_EQUAL:
+      case REAL:
         for (int i = 0; i < rows; i++) {
-          out[i] = signs[i] >= 0;
+          signs[i] =
+              Double.compare(
+                  normalize(a.getFloat((long) i * 4)), normalize(b.getFloat((long) i * 4)));
+        }
+        break;
+      case DOUBLE:
+        for (int i = 0; i < rows; i++) {
+          signs[i] =
+              Double.compare(
+                  normalize(a.getDouble((long) i * 8)), normalize(b.getDouble((long) i * 8)));
         }
         break;
       default:
-        throw new AssertionError(op);
+        throw new AssertionError(type);
     }
-    return new Lane.Bools(out, Lanes.readNulls(vector, rows));
+    boolean[] nulls = Lanes.readNulls(left, rows);
+    boolean[] rightNulls = Lanes.readNulls(right, rows);
+    if (rightNulls != null) {
+      if (nulls == null) {
+        nulls = rightNulls;
+      } else {
+        for (int i = 0; i < rows; i++) {
+          nulls[i] |= rightNulls[i];
+        }
+      }
+    }
+    return new Lane.Bools(outcome(signs, rows, op), nulls);
   }
 
   /**
@@ -276,6 +338,45 @@ final class ColumnPredicates {
       data.getBytes(start, scratch, 0, length);
       signs[i] = Comparison.compareBytes(scratch, 0, length, constant, 0, constant.length);
     }
+  }
+
+  private static boolean[] outcome(int[] signs, int rows, Operator op) {
+    boolean[] out = new boolean[rows];
+    switch (op) {
+      case EQUAL:
+        for (int i = 0; i < rows; i++) {
+          out[i] = signs[i] == 0;
+        }
+        break;
+      case NOT_EQUAL:
+        for (int i = 0; i < rows; i++) {
+          out[i] = signs[i] != 0;
+        }
+        break;
+      case LESS_THAN:
+        for (int i = 0; i < rows; i++) {
+          out[i] = signs[i] < 0;
+        }
+        break;
+      case LESS_THAN_OR_EQUAL:
+        for (int i = 0; i < rows; i++) {
+          out[i] = signs[i] <= 0;
+        }
+        break;
+      case GREATER_THAN:
+        for (int i = 0; i < rows; i++) {
+          out[i] = signs[i] > 0;
+        }
+        break;
+      case GREATER_THAN_OR_EQUAL:
+        for (int i = 0; i < rows; i++) {
+          out[i] = signs[i] >= 0;
+        }
+        break;
+      default:
+        throw new AssertionError(op);
+    }
+    return out;
   }
 
   /** -0.0 equals 0.0 in SQL; {@link Double#compare} alone would order them. */

@@ -157,6 +157,31 @@ public final class ExpressionEvaluator {
     }
   }
 
+  /** Two columns of one type compared in place ({@link ColumnPredicates#compareColumns}). */
+  private static final class ColumnPairNode extends Node {
+    final ColumnNode left;
+    final ColumnNode right;
+    final Operator op;
+
+    ColumnPairNode(ColumnNode left, ColumnNode right, Operator op) {
+      super(SqlType.BOOLEAN);
+      this.left = left;
+      this.right = right;
+      this.op = op;
+    }
+
+    @Override
+    Lane eval(Batch input, BufferAllocator allocator) {
+      return ColumnPredicates.compareColumns(
+          input.vector(left.index), input.vector(right.index), left.type, input.rowCount(), op);
+    }
+
+    @Override
+    boolean mayFail() {
+      return false;
+    }
+  }
+
   /** A column compared with constants in place ({@link ColumnPredicates}). */
   private static final class ColumnPredicateNode extends Node {
     final ColumnNode column;
@@ -1118,6 +1143,13 @@ public final class ExpressionEvaluator {
     private Node columnPredicate(Expr.Call call) {
       Operator op = call.operator();
       List<Expr> args = call.args();
+      if (ColumnPredicates.isComparison(op)
+          && args.size() == 2
+          && args.get(0) instanceof Expr.ColumnRef left
+          && args.get(1) instanceof Expr.ColumnRef right
+          && ColumnPredicates.comparableColumns(left.type(), right.type())) {
+        return new ColumnPairNode((ColumnNode) compile(left), (ColumnNode) compile(right), op);
+      }
       if (ColumnPredicates.isComparison(op) && args.size() == 2) {
         boolean flipped = args.get(0) instanceof Expr.Literal;
         Expr column = args.get(flipped ? 1 : 0);

@@ -148,6 +148,17 @@ class ExpressionEvaluatorTest {
         check(bool(ops[o], constant, column), c[4] + " " + sqlOps[o] + " " + c[3]);
       }
     }
+    // Two columns of one type, NULLs on either side; an integer constant against a decimal.
+    for (int o = 0; o < ops.length; o++) {
+      check(bool(ops[o], A, ID), "a " + sqlOps[o] + " id");
+      check(bool(ops[o], D, D), "d " + sqlOps[o] + " d");
+      check(bool(ops[o], C, C), "c " + sqlOps[o] + " c");
+      check(bool(ops[o], F, F), "f " + sqlOps[o] + " f");
+      check(bool(ops[o], D, lit(24L, SqlType.INTEGER)), "d " + sqlOps[o] + " 24");
+      check(
+          bool(ops[o], D, lit(new BigDecimal("0.055"), SqlType.decimal(4, 3))),
+          "d " + sqlOps[o] + " 0.055");
+    }
     List<Object> other = rowWithoutNulls(rows.indexOf(sample) + 1);
     check(
         bool(Operator.IN, E, lit(sample.get(5), SqlType.VARCHAR), lit("zz", SqlType.VARCHAR)),
