@@ -17,6 +17,7 @@ import dev.tarn.planner.physical.PlanNode;
 import dev.tarn.planner.physical.PlanTranslator;
 import dev.tarn.planner.physical.PlannerOptions;
 import dev.tarn.planner.rules.DisjunctionFactoring;
+import dev.tarn.planner.rules.SemiJoinBelowInnerJoin;
 import dev.tarn.planner.rules.SetOpAllToDistinct;
 import dev.tarn.planner.rules.SubQueryToSemiJoin;
 import dev.tarn.planner.schema.LakeSchema;
@@ -258,6 +259,8 @@ public final class QueryPlanner {
    *       a projection move into a Window node;
    *   <li>predicates are pushed down, common factors are pulled out of ORs and the filters an OR
    *       implies for each join input are added ({@link DisjunctionFactoring}), then pushed down;
+   *   <li>semi joins move below inner joins, onto the input their keys come from ({@link
+   *       SemiJoinBelowInnerJoin});
    *   <li>each tree of inner joins is reordered by estimated sizes, smaller inputs on the build
    *       side ({@link JoinReordering});
    *   <li>unused columns are trimmed, and what sits above each scan is tidied.
@@ -286,6 +289,7 @@ public final class QueryPlanner {
                 CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW));
     current = pushDown(DisjunctionFactoring.pullFactors(current));
     current = pushDown(DisjunctionFactoring.deriveSideFilters(current));
+    current = SemiJoinBelowInnerJoin.apply(current);
     current = pushDown(JoinReordering.reorder(current, cardinality));
     RelNode trimmed =
         new RelFieldTrimmer(null, RelFactories.LOGICAL_BUILDER.create(current.getCluster(), null))

@@ -205,6 +205,24 @@ public final class TableEstimator {
       case VARCHAR:
       case VARBINARY:
         return STRING_WIDTH + 4;
+      case ARRAY:
+      case MAP:
+        // Offsets plus a guess of four elements (a map's element is its key and value).
+        {
+          double element = 0;
+          for (SqlType child : type.children()) {
+            element += typeWidth(child);
+          }
+          return 4 + 4 * element;
+        }
+      case ROW:
+        {
+          double fields = 1;
+          for (SqlType child : type.children()) {
+            fields += typeWidth(child);
+          }
+          return fields;
+        }
     }
     throw new IllegalArgumentException(
         "unknown type " + type.kind().name().toLowerCase(Locale.ROOT));
