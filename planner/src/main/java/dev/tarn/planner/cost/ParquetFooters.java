@@ -1,5 +1,6 @@
 package dev.tarn.planner.cost;
 
+import dev.tarn.core.format.parquet.ParquetFormatReader;
 import dev.tarn.core.storage.FileEntry;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -7,7 +8,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
@@ -74,7 +74,7 @@ public final class ParquetFooters {
 
   private static Footer read(Path path) {
     try (ParquetFileReader reader =
-        ParquetFileReader.open(new LocalInputFile(path), ParquetReadOptions.builder().build())) {
+        ParquetFileReader.open(new LocalInputFile(path), ParquetFormatReader.readOptions())) {
       long rows = 0;
       Map<String, long[]> ranges = new HashMap<>();
       Map<String, Boolean> complete = new HashMap<>();

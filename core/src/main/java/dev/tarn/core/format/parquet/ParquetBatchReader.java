@@ -19,7 +19,6 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.FixedWidthVector;
-import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.page.DictionaryPageReadStore;
 import org.apache.parquet.column.page.PageReadStore;
@@ -169,7 +168,7 @@ final class ParquetBatchReader implements BatchReader {
       throw new TarnException(ErrorCode.PATH_NOT_FOUND, "file does not exist: " + file);
     }
     try {
-      return ParquetFileReader.open(new LocalInputFile(path), ParquetReadOptions.builder().build());
+      return ParquetFileReader.open(new LocalInputFile(path), ParquetFormatReader.readOptions());
     } catch (NoSuchFileException e) {
       throw new TarnException(ErrorCode.PATH_NOT_FOUND, "file does not exist: " + file, e);
     } catch (IOException | RuntimeException e) {
