@@ -20,6 +20,7 @@ public final class OperatorStats {
   private volatile long batchesOut;
   private volatile long bytesOut;
   private volatile long wallNanos;
+  private volatile long cpuNanos;
   private volatile long filesOpened;
   private volatile long bytesRead;
   private volatile long spillBytes;
@@ -50,6 +51,23 @@ public final class OperatorStats {
   public void addWallNanos(long nanos) {
     wallNanos += nanos;
   }
+
+  /**
+   * Adds time spent inside the operator: wall time ({@link System#nanoTime()}) and the CPU time of
+   * the thread that ran it ({@link #threadCpuNanos()}).
+   */
+  public void addTime(long wall, long cpu) {
+    wallNanos += wall;
+    cpuNanos += cpu;
+  }
+
+  /** CPU time of the current thread in nanoseconds, or 0 where the JVM cannot measure it. */
+  public static long threadCpuNanos() {
+    return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : 0;
+  }
+
+  private static final java.lang.management.ThreadMXBean THREADS =
+      java.lang.management.ManagementFactory.getThreadMXBean();
 
   public void addFileOpened() {
     filesOpened++;
@@ -87,6 +105,10 @@ public final class OperatorStats {
     return wallNanos;
   }
 
+  public long cpuNanos() {
+    return cpuNanos;
+  }
+
   public long filesOpened() {
     return filesOpened;
   }
@@ -109,6 +131,7 @@ public final class OperatorStats {
         batchesOut,
         bytesOut,
         wallNanos,
+        cpuNanos,
         filesOpened,
         bytesRead,
         spillBytes);
@@ -123,6 +146,7 @@ public final class OperatorStats {
       long batchesOut,
       long bytesOut,
       long wallNanos,
+      long cpuNanos,
       long filesOpened,
       long bytesRead,
       long spillBytes)
@@ -141,6 +165,7 @@ public final class OperatorStats {
           batchesOut + other.batchesOut,
           bytesOut + other.bytesOut,
           wallNanos + other.wallNanos,
+          cpuNanos + other.cpuNanos,
           filesOpened + other.filesOpened,
           bytesRead + other.bytesRead,
           spillBytes + other.spillBytes);
@@ -148,7 +173,8 @@ public final class OperatorStats {
 
     /**
      * One EXPLAIN ANALYZE line, e.g. {@code HashAggregate: rowsIn=10, rowsOut=2, batchesIn=1,
-     * batchesOut=1, bytesOut=96, wallMillis=0.4}; scan and spill figures only when non-zero.
+     * batchesOut=1, bytesOut=96, wallMillis=0.4, cpuMillis=0.3}; scan and spill figures only when
+     * non-zero.
      */
     public String explainLine() {
       StringBuilder line = new StringBuilder(name).append(": ");
@@ -159,6 +185,8 @@ public final class OperatorStats {
       line.append(", bytesOut=").append(bytesOut);
       line.append(", wallMillis=")
           .append(String.format(java.util.Locale.ROOT, "%.1f", wallNanos / 1e6));
+      line.append(", cpuMillis=")
+          .append(String.format(java.util.Locale.ROOT, "%.1f", cpuNanos / 1e6));
       if (filesOpened != 0 || bytesRead != 0) {
         line.append(", filesOpened=").append(filesOpened);
         line.append(", bytesRead=").append(bytesRead);

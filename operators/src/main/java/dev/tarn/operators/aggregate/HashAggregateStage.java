@@ -263,11 +263,12 @@ public final class HashAggregateStage extends GraphStage<FlowShape<Batch, Batch>
             @Override
             public void onPush() {
               long start = System.nanoTime();
+              long cpuStart = OperatorStats.threadCpuNanos();
               try (Batch batch = grab(in)) {
                 stats.addInput(batch.rowCount());
                 aggregate(batch);
               } finally {
-                stats.addWallNanos(System.nanoTime() - start);
+                stats.addTime(System.nanoTime() - start, OperatorStats.threadCpuNanos() - cpuStart);
               }
               switch (phase) {
                 case AGGREGATING, SPILLING -> pull(in);
@@ -422,6 +423,7 @@ public final class HashAggregateStage extends GraphStage<FlowShape<Batch, Batch>
 
     private void emitNext() {
       long start = System.nanoTime();
+      long cpuStart = OperatorStats.threadCpuNanos();
       Batch batch;
       try {
         while (emitted >= table.groupCount()) {
@@ -451,7 +453,7 @@ public final class HashAggregateStage extends GraphStage<FlowShape<Batch, Batch>
         batch = table.results(emitted, count);
         emitted += count;
       } finally {
-        stats.addWallNanos(System.nanoTime() - start);
+        stats.addTime(System.nanoTime() - start, OperatorStats.threadCpuNanos() - cpuStart);
       }
       stats.addOutput(batch.rowCount(), batch.sizeInBytes());
       push(out, batch);

@@ -65,6 +65,7 @@ public final class FilterStage extends GraphStage<FlowShape<Batch, Batch>> {
               @Override
               public void onPush() {
                 long start = System.nanoTime();
+                long cpuStart = OperatorStats.threadCpuNanos();
                 Batch batch = grab(in);
                 Batch result = null;
                 try {
@@ -80,7 +81,8 @@ public final class FilterStage extends GraphStage<FlowShape<Batch, Batch>> {
                   if (batch != null) {
                     batch.close();
                   }
-                  stats.addWallNanos(System.nanoTime() - start);
+                  stats.addTime(
+                      System.nanoTime() - start, OperatorStats.threadCpuNanos() - cpuStart);
                 }
                 if (result == null || result.rowCount() == 0) {
                   if (result != null) {

@@ -337,10 +337,12 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
                 batch.close();
               } else if (phase == Phase.SPILLING_BUILD) {
                 long start = System.nanoTime();
+                long cpuStart = OperatorStats.threadCpuNanos();
                 try {
                   spillBuild(batch);
                 } finally {
-                  stats.addWallNanos(System.nanoTime() - start);
+                  stats.addTime(
+                      System.nanoTime() - start, OperatorStats.threadCpuNanos() - cpuStart);
                 }
               } else {
                 buildBatches.add(batch);
@@ -349,10 +351,12 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
                 // query's memory limit.
                 if (!keyless && spill.shouldSpill(retainedBytes)) {
                   long start = System.nanoTime();
+                  long cpuStart = OperatorStats.threadCpuNanos();
                   try {
                     startSpilling();
                   } finally {
-                    stats.addWallNanos(System.nanoTime() - start);
+                    stats.addTime(
+                        System.nanoTime() - start, OperatorStats.threadCpuNanos() - cpuStart);
                   }
                 }
               }
@@ -366,10 +370,11 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
                 return;
               }
               long start = System.nanoTime();
+              long cpuStart = OperatorStats.threadCpuNanos();
               try {
                 buildTable();
               } finally {
-                stats.addWallNanos(System.nanoTime() - start);
+                stats.addTime(System.nanoTime() - start, OperatorStats.threadCpuNanos() - cpuStart);
               }
               if (nothingCanMatch()) {
                 completeStage();
@@ -395,10 +400,12 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
               }
               if (phase == Phase.SPILLING_PROBE) {
                 long start = System.nanoTime();
+                long cpuStart = OperatorStats.threadCpuNanos();
                 try {
                   spillProbe(batch);
                 } finally {
-                  stats.addWallNanos(System.nanoTime() - start);
+                  stats.addTime(
+                      System.nanoTime() - start, OperatorStats.threadCpuNanos() - cpuStart);
                 }
                 if (isAvailable(out)) {
                   drive();
@@ -409,10 +416,11 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
               }
               current = batch;
               long start = System.nanoTime();
+              long cpuStart = OperatorStats.threadCpuNanos();
               try {
                 startProbeBatch();
               } finally {
-                stats.addWallNanos(System.nanoTime() - start);
+                stats.addTime(System.nanoTime() - start, OperatorStats.threadCpuNanos() - cpuStart);
               }
               if (isAvailable(out)) {
                 drive();
@@ -513,10 +521,11 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
                 return;
               }
               long start = System.nanoTime();
+              long cpuStart = OperatorStats.threadCpuNanos();
               try {
                 step();
               } finally {
-                stats.addWallNanos(System.nanoTime() - start);
+                stats.addTime(System.nanoTime() - start, OperatorStats.threadCpuNanos() - cpuStart);
               }
               continue;
             }
@@ -688,10 +697,11 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
 
     private boolean timedNextPartition() {
       long start = System.nanoTime();
+      long cpuStart = OperatorStats.threadCpuNanos();
       try {
         return nextPartition();
       } finally {
-        stats.addWallNanos(System.nanoTime() - start);
+        stats.addTime(System.nanoTime() - start, OperatorStats.threadCpuNanos() - cpuStart);
       }
     }
 
@@ -805,6 +815,7 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
         return false;
       }
       long start = System.nanoTime();
+      long cpuStart = OperatorStats.threadCpuNanos();
       try {
         Batch batch = probeReader.next();
         if (batch == null) {
@@ -816,7 +827,7 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
         startProbeBatch();
         return true;
       } finally {
-        stats.addWallNanos(System.nanoTime() - start);
+        stats.addTime(System.nanoTime() - start, OperatorStats.threadCpuNanos() - cpuStart);
       }
     }
 

@@ -62,6 +62,7 @@ public final class LimitStage extends GraphStage<FlowShape<Batch, Batch>> {
               @Override
               public void onPush() {
                 long start = System.nanoTime();
+                long cpuStart = OperatorStats.threadCpuNanos();
                 Batch batch = grab(in);
                 Batch result = null;
                 try {
@@ -85,7 +86,8 @@ public final class LimitStage extends GraphStage<FlowShape<Batch, Batch>> {
                   if (batch != null) {
                     batch.close();
                   }
-                  stats.addWallNanos(System.nanoTime() - start);
+                  stats.addTime(
+                      System.nanoTime() - start, OperatorStats.threadCpuNanos() - cpuStart);
                 }
                 if (result != null) {
                   stats.addOutput(result.rowCount(), result.sizeInBytes());

@@ -92,12 +92,14 @@ public final class ProjectStage extends GraphStage<FlowShape<Batch, Batch>> {
               @Override
               public void onPush() {
                 long start = System.nanoTime();
+                long cpuStart = OperatorStats.threadCpuNanos();
                 Batch result;
                 try (Batch batch = grab(in)) {
                   stats.addInput(batch.rowCount());
                   result = project(batch);
                 } finally {
-                  stats.addWallNanos(System.nanoTime() - start);
+                  stats.addTime(
+                      System.nanoTime() - start, OperatorStats.threadCpuNanos() - cpuStart);
                 }
                 stats.addOutput(result.rowCount(), result.sizeInBytes());
                 push(out, result);

@@ -72,10 +72,11 @@ public final class ValuesSource extends GraphStage<SourceShape<Batch>> {
                   return;
                 }
                 long start = System.nanoTime();
+                long cpuStart = OperatorStats.threadCpuNanos();
                 int end = Math.min(rows.size(), next + BATCH_ROWS);
                 Batch batch = BatchRows.fromRows(columns, rows.subList(next, end), allocator);
                 next = end;
-                stats.addWallNanos(System.nanoTime() - start);
+                stats.addTime(System.nanoTime() - start, OperatorStats.threadCpuNanos() - cpuStart);
                 stats.addOutput(batch.rowCount(), batch.sizeInBytes());
                 push(out, batch);
                 if (next >= rows.size()) {

@@ -314,6 +314,7 @@ public final class ScanSource extends GraphStage<SourceShape<Batch>> {
               @Override
               public void onPull() {
                 long start = System.nanoTime();
+                long cpuStart = OperatorStats.threadCpuNanos();
                 Batch batch;
                 try {
                   batch = nextBatch();
@@ -323,7 +324,8 @@ public final class ScanSource extends GraphStage<SourceShape<Batch>> {
                   failStage(e);
                   return;
                 } finally {
-                  stats.addWallNanos(System.nanoTime() - start);
+                  stats.addTime(
+                      System.nanoTime() - start, OperatorStats.threadCpuNanos() - cpuStart);
                 }
                 if (batch == null) {
                   completeStage();

@@ -151,6 +151,7 @@ public final class SortStage extends GraphStage<FlowShape<Batch, Batch>> {
               @Override
               public void onPush() {
                 long start = System.nanoTime();
+                long cpuStart = OperatorStats.threadCpuNanos();
                 try {
                   Batch batch = grab(in);
                   stats.addInput(batch.rowCount());
@@ -170,7 +171,8 @@ public final class SortStage extends GraphStage<FlowShape<Batch, Batch>> {
                     }
                   }
                 } finally {
-                  stats.addWallNanos(System.nanoTime() - start);
+                  stats.addTime(
+                      System.nanoTime() - start, OperatorStats.threadCpuNanos() - cpuStart);
                 }
                 pull(in);
               }
@@ -178,6 +180,7 @@ public final class SortStage extends GraphStage<FlowShape<Batch, Batch>> {
               @Override
               public void onUpstreamFinish() {
                 long start = System.nanoTime();
+                long cpuStart = OperatorStats.threadCpuNanos();
                 try {
                   if (runs.isEmpty()) {
                     if (retained.isEmpty()) {
@@ -192,7 +195,8 @@ public final class SortStage extends GraphStage<FlowShape<Batch, Batch>> {
                     merge = new RunMerge(runs);
                   }
                 } finally {
-                  stats.addWallNanos(System.nanoTime() - start);
+                  stats.addTime(
+                      System.nanoTime() - start, OperatorStats.threadCpuNanos() - cpuStart);
                 }
                 if (isAvailable(out)) {
                   emitNext();
@@ -232,11 +236,12 @@ public final class SortStage extends GraphStage<FlowShape<Batch, Batch>> {
 
       private void emitNext() {
         long start = System.nanoTime();
+        long cpuStart = OperatorStats.threadCpuNanos();
         Batch next;
         try {
           next = merge != null ? merge.next() : nextSlice();
         } finally {
-          stats.addWallNanos(System.nanoTime() - start);
+          stats.addTime(System.nanoTime() - start, OperatorStats.threadCpuNanos() - cpuStart);
         }
         if (next == null) {
           completeStage();

@@ -192,12 +192,14 @@ public final class UnnestStage extends GraphStage<FlowShape<Batch, Batch>> {
               @Override
               public void onPush() {
                 long start = System.nanoTime();
+                long cpuStart = OperatorStats.threadCpuNanos();
                 Batch result;
                 try (Batch batch = grab(in)) {
                   stats.addInput(batch.rowCount());
                   result = unnest(batch);
                 } finally {
-                  stats.addWallNanos(System.nanoTime() - start);
+                  stats.addTime(
+                      System.nanoTime() - start, OperatorStats.threadCpuNanos() - cpuStart);
                 }
                 if (result.rowCount() == 0) {
                   result.close();

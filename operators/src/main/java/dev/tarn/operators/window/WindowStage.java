@@ -194,10 +194,12 @@ public final class WindowStage extends GraphStage<FlowShape<Batch, Batch>> {
                   return;
                 }
                 long start = System.nanoTime();
+                long cpuStart = OperatorStats.threadCpuNanos();
                 try {
                   result = computeAll(retained);
                 } finally {
-                  stats.addWallNanos(System.nanoTime() - start);
+                  stats.addTime(
+                      System.nanoTime() - start, OperatorStats.threadCpuNanos() - cpuStart);
                 }
                 if (isAvailable(out)) {
                   emitNext();

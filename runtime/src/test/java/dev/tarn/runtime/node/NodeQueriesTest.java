@@ -208,6 +208,7 @@ class NodeQueriesTest {
                 .get(0)
                 .get(0);
     assertThat(text).contains("planning").contains("4 result rows");
+    assertThat(text).containsPattern("wallMillis=[0-9.]+, cpuMillis=[0-9.]+");
     assertThat(text).containsPattern("Stage 0 \\[SINGLE, 1 tasks\\] output=RESULT");
     // Every row is scanned once and aggregated partially; the final step emits one row per region.
     assertThat(text).contains("Scan: rowsIn=0, rowsOut=" + rows + ",");
