@@ -47,11 +47,6 @@ public final class OperatorStats {
     bytesOut += bytes;
   }
 
-  /** Adds time spent inside the operator (measured with {@link System#nanoTime()}). */
-  public void addWallNanos(long nanos) {
-    wallNanos += nanos;
-  }
-
   /**
    * Adds time spent inside the operator: wall time ({@link System#nanoTime()}) and the CPU time of
    * the thread that ran it ({@link #threadCpuNanos()}).

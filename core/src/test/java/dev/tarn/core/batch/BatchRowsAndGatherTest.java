@@ -111,12 +111,12 @@ class BatchRowsAndGatherTest {
     OperatorStats stats = new OperatorStats("HashAggregate");
     stats.addInput(10);
     stats.addOutput(2, 96);
-    stats.addWallNanos(400_000);
+    stats.addTime(400_000, 300_000);
     OperatorStats.Snapshot snapshot = stats.snapshot();
     assertThat(snapshot.explainLine())
         .isEqualTo(
             "HashAggregate: rowsIn=10, rowsOut=2, batchesIn=1, batchesOut=1, bytesOut=96,"
-                + " wallMillis=0.4");
+                + " wallMillis=0.4, cpuMillis=0.3");
     assertThat(snapshot.plus(snapshot).rowsIn()).isEqualTo(20);
   }
 }
