@@ -1,10 +1,14 @@
 package dev.tarn.core.format;
 
+import dev.tarn.core.type.SqlType;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 
 /**
- * Parsing of the text forms of dates and timestamps that CSV and JSON files hold. Hand-written for
- * the fixed layouts so that a value costs no {@code DateTimeFormatter} work.
+ * Parsing of the text forms of values that CSV and JSON files and Hive partition folders hold.
+ * Dates and timestamps are hand-written for the fixed layouts so that a value costs no {@code
+ * DateTimeFormatter} work.
  *
  * <pre>
  *   date:      yyyy-MM-dd
@@ -14,6 +18,54 @@ import java.time.LocalDate;
 public final class TextValues {
 
   private TextValues() {}
+
+  /**
+   * {@code text} as a value of the scalar {@code type}, in {@code Expr.Literal}'s conventions:
+   * Boolean ({@code true}/{@code false}, any case), Long for integers, Double for reals, BigDecimal
+   * (at the text's own scale), String, UTF-8 bytes for varbinary, Long days for dates and Long
+   * microseconds for timestamps. Surrounding blanks are ignored except in strings.
+   *
+   * @throws IllegalArgumentException saying what was expected and found, when the text does not
+   *     parse or the type is not scalar
+   */
+  public static Object parse(String text, SqlType type) {
+    try {
+      switch (type.kind()) {
+        case BOOLEAN:
+          {
+            String trimmed = text.trim();
+            if (trimmed.equalsIgnoreCase("true") || trimmed.equalsIgnoreCase("false")) {
+              return Boolean.parseBoolean(trimmed);
+            }
+            break;
+          }
+        case TINYINT:
+        case SMALLINT:
+        case INTEGER:
+        case BIGINT:
+          return Long.parseLong(text.trim());
+        case REAL:
+        case DOUBLE:
+          return Double.parseDouble(text.trim());
+        case DECIMAL:
+          return new BigDecimal(text.trim());
+        case VARCHAR:
+          return text;
+        case VARBINARY:
+          return text.getBytes(StandardCharsets.UTF_8);
+        case DATE:
+          return (long) parseDate(text.trim());
+        case TIMESTAMP:
+          return parseTimestamp(text.trim());
+        default:
+          break;
+      }
+    } catch (IllegalArgumentException e) {
+      // NumberFormatException included: one message for every way the text can be wrong.
+      throw new IllegalArgumentException("expected " + type + ", found " + text, e);
+    }
+    throw new IllegalArgumentException("expected " + type + ", found " + text);
+  }
 
   /**
    * Days since 1970-01-01 of a {@code yyyy-MM-dd} date.

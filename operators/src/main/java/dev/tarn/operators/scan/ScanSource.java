@@ -2,13 +2,13 @@ package dev.tarn.operators.scan;
 
 import dev.tarn.core.batch.Batch;
 import dev.tarn.core.batch.BatchGather;
-import dev.tarn.core.batch.BatchRows;
 import dev.tarn.core.error.ErrorCode;
 import dev.tarn.core.error.TarnException;
 import dev.tarn.core.expr.Expr;
 import dev.tarn.core.format.BatchReader;
 import dev.tarn.core.format.FormatReader;
 import dev.tarn.core.format.ScanRequest;
+import dev.tarn.core.format.TextValues;
 import dev.tarn.core.meta.Column;
 import dev.tarn.core.meta.Partition;
 import dev.tarn.core.meta.TableMetadata;
@@ -17,10 +17,6 @@ import dev.tarn.core.storage.LakeStorage;
 import dev.tarn.core.type.SqlType;
 import dev.tarn.operators.expr.Lane;
 import dev.tarn.operators.expr.Lanes;
-import java.math.BigDecimal;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -260,33 +256,9 @@ public final class ScanSource extends GraphStage<SourceShape<Batch>> {
     }
     SqlType type = column.type();
     try {
-      switch (type.kind()) {
-        case BOOLEAN:
-          if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
-            throw new IllegalArgumentException(text);
-          }
-          return Boolean.parseBoolean(text);
-        case TINYINT:
-        case SMALLINT:
-        case INTEGER:
-        case BIGINT:
-          return Long.parseLong(text.trim());
-        case REAL:
-        case DOUBLE:
-          return Double.parseDouble(text.trim());
-        case DECIMAL:
-          return new BigDecimal(text.trim());
-        case VARCHAR:
-          return text;
-        case VARBINARY:
-          return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        case DATE:
-          return LocalDate.parse(text.trim()).toEpochDay();
-        case TIMESTAMP:
-          return BatchRows.dateTimeToMicros(LocalDateTime.parse(text.trim().replace(' ', 'T')));
-      }
-    } catch (IllegalArgumentException | DateTimeParseException e) {
-      // Falls through to the error below.
+      return TextValues.parse(text, type);
+    } catch (IllegalArgumentException e) {
+      // Reported below with the file and the column.
     }
     throw new TarnException(
         ErrorCode.BAD_DATA,

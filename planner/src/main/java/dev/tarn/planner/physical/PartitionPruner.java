@@ -1,18 +1,12 @@
 package dev.tarn.planner.physical;
 
 import dev.tarn.core.expr.Expr;
+import dev.tarn.core.format.TextValues;
 import dev.tarn.core.meta.Column;
 import dev.tarn.core.meta.Partition;
 import dev.tarn.core.type.SqlType;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoField;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,14 +29,6 @@ import java.util.List;
 final class PartitionPruner {
   /** The result of an expression this evaluator cannot decide. */
   private static final Object UNKNOWN = new Object();
-
-  private static final DateTimeFormatter TIMESTAMP =
-      new DateTimeFormatterBuilder()
-          .appendPattern("yyyy-MM-dd[ ]['T']HH:mm:ss")
-          .optionalStart()
-          .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
-          .optionalEnd()
-          .toFormatter();
 
   private PartitionPruner() {}
 
@@ -119,34 +105,19 @@ final class PartitionPruner {
     if (text == null || Partition.DEFAULT_PARTITION.equals(text)) {
       return null;
     }
-    try {
-      switch (type.kind()) {
-        case BOOLEAN:
-          return Boolean.parseBoolean(text.trim());
-        case TINYINT:
-        case SMALLINT:
-        case INTEGER:
-        case BIGINT:
-          return Long.parseLong(text.trim());
-        case REAL:
-        case DOUBLE:
-          return Double.parseDouble(text.trim());
-        case DECIMAL:
-          return new BigDecimal(text.trim()).setScale(type.scale(), RoundingMode.HALF_UP);
-        case VARCHAR:
-          return text;
-        case DATE:
-          return LocalDate.parse(text.trim()).toEpochDay();
-        case TIMESTAMP:
-          LocalDateTime dateTime = LocalDateTime.parse(text.trim(), TIMESTAMP);
-          return ChronoUnit.MICROS.between(LocalDateTime.of(1970, 1, 1, 0, 0), dateTime);
-        case VARBINARY:
-          return UNKNOWN;
-      }
-    } catch (NumberFormatException | DateTimeParseException e) {
+    if (type.kind() == SqlType.Kind.VARBINARY) {
       return UNKNOWN;
     }
-    return UNKNOWN;
+    Object value;
+    try {
+      value = TextValues.parse(text, type);
+    } catch (IllegalArgumentException e) {
+      return UNKNOWN;
+    }
+    // Predicates compare decimals at the column's scale.
+    return value instanceof BigDecimal decimal
+        ? decimal.setScale(type.scale(), RoundingMode.HALF_UP)
+        : value;
   }
 
   /** Boolean, a value, null for SQL NULL, or {@link #UNKNOWN}. */

@@ -22,7 +22,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -235,7 +234,7 @@ public final class JsonFormatReader implements FormatReader {
             expectToken(token, JsonToken.START_OBJECT, type);
             Map<Object, Object> entries = new LinkedHashMap<>();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
-              Object key = scalar(parser.currentName(), type.keyType());
+              Object key = TextValues.parse(parser.currentName(), type.keyType());
               entries.put(key, nested(parser, parser.nextToken(), type.valueType()));
             }
             return entries;
@@ -288,7 +287,7 @@ public final class JsonFormatReader implements FormatReader {
           break;
       }
       if (token == JsonToken.VALUE_STRING) {
-        return scalar(parser.getText(), type);
+        return TextValues.parse(parser.getText(), type);
       }
       throw new IllegalArgumentException("expected " + type + ", found " + parser.getText());
     }
@@ -310,41 +309,6 @@ public final class JsonFormatReader implements FormatReader {
         }
       }
       return -1;
-    }
-
-    /** A scalar written as text (a JSON string, or a map key), converted to {@code type}. */
-    private static Object scalar(String text, SqlType type) {
-      try {
-        switch (type.kind()) {
-          case BOOLEAN:
-            if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
-              return Boolean.parseBoolean(text);
-            }
-            throw new IllegalArgumentException("expected true or false, found " + text);
-          case TINYINT:
-          case SMALLINT:
-          case INTEGER:
-          case BIGINT:
-            return Long.parseLong(text.trim());
-          case REAL:
-          case DOUBLE:
-            return Double.parseDouble(text.trim());
-          case DECIMAL:
-            return new BigDecimal(text.trim());
-          case VARCHAR:
-            return text;
-          case VARBINARY:
-            return text.getBytes(StandardCharsets.UTF_8);
-          case DATE:
-            return (long) TextValues.parseDate(text.trim());
-          case TIMESTAMP:
-            return TextValues.parseTimestamp(text.trim());
-          default:
-            throw new IllegalArgumentException("expected " + type + ", found " + text);
-        }
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("expected " + type + ", found " + text, e);
-      }
     }
 
     @Override
