@@ -1,11 +1,9 @@
 package dev.tarn.operators.aggregate;
 
-import dev.tarn.core.batch.Batch;
 import dev.tarn.core.plan.AggregateStep;
 import dev.tarn.core.type.SqlType;
 import dev.tarn.operators.expr.Lane;
 import java.math.BigDecimal;
-import java.util.Arrays;
 
 /**
  * APPROX_DISTINCT: one {@link HyperLogLog} per group over a 64-bit hash of each non-NULL value (0
@@ -13,25 +11,15 @@ import java.util.Arrays;
  * ({@code -0.0} is {@code 0.0}), decimals hash their unscaled value. PARTIAL emits each group's
  * serialized sketch (varbinary); FINAL merges them.
  */
-final class ApproxDistinctAccumulator extends Accumulator {
-  private final int column;
-  private final SqlType type;
-  private final AggregateStep step;
-  private HyperLogLog[] sketches = new HyperLogLog[16];
+final class ApproxDistinctAccumulator extends SketchAccumulator<HyperLogLog> {
 
   ApproxDistinctAccumulator(int column, SqlType type, AggregateStep step) {
-    this.column = column;
-    this.type = type;
-    this.step = step;
+    super(column, type, step);
   }
 
-  private HyperLogLog sketch(int group) {
-    HyperLogLog sketch = sketches[group];
-    if (sketch == null) {
-      sketch = new HyperLogLog();
-      sketches[group] = sketch;
-    }
-    return sketch;
+  @Override
+  HyperLogLog newSketch() {
+    return new HyperLogLog();
   }
 
   @Override
@@ -41,23 +29,7 @@ final class ApproxDistinctAccumulator extends Accumulator {
   }
 
   @Override
-  void ensure(int groups) {
-    sketches = Arrays.copyOf(sketches, grow(sketches.length, groups));
-  }
-
-  @Override
-  void add(Batch input, int[] groups, int rows) {
-    if (step == AggregateStep.FINAL) {
-      Lane.Strings partials = (Lane.Strings) read(input, column, SqlType.VARBINARY);
-      for (int i = 0; i < rows; i++) {
-        int g = groups[i];
-        if (g >= 0 && !partials.isNull(i)) {
-          sketch(g).merge(partials.data, partials.offsets[i], partials.length(i));
-        }
-      }
-      return;
-    }
-    Lane lane = read(input, column, type);
+  void addValues(Lane lane, int[] groups, int rows) {
     long[] hashes = new long[rows];
     if (lane instanceof Lane.Longs longs) {
       for (int i = 0; i < rows; i++) {
@@ -75,10 +47,12 @@ final class ApproxDistinctAccumulator extends Accumulator {
         } else if (!decimals.isNull(i)) {
           BigDecimal v = decimals.big[i];
           java.math.BigInteger unscaled = v.unscaledValue();
-          hashes[i] =
-              unscaled.bitLength() < 64
-                  ? HyperLogLog.mix(unscaled.longValue())
-                  : HyperLogLog.hashBytes(unscaled.toByteArray(), 0, unscaled.toByteArray().length);
+          if (unscaled.bitLength() < 64) {
+            hashes[i] = HyperLogLog.mix(unscaled.longValue());
+          } else {
+            byte[] bytes = unscaled.toByteArray();
+            hashes[i] = HyperLogLog.hashBytes(bytes, 0, bytes.length);
+          }
         }
       }
     } else if (lane instanceof Lane.Strings strings) {
@@ -102,21 +76,12 @@ final class ApproxDistinctAccumulator extends Accumulator {
   }
 
   @Override
-  Lane[] results(int from, int count) {
-    if (step == AggregateStep.PARTIAL) {
-      Lane.StringsBuilder sketchBytes =
-          new Lane.StringsBuilder(SqlType.VARBINARY, count, count * 64);
-      for (int i = 0; i < count; i++) {
-        byte[] bytes = sketch(from + i).serialize();
-        sketchBytes.append(bytes, 0, bytes.length);
-      }
-      return new Lane[] {sketchBytes.build()};
-    }
+  Lane finalValues(int from, int count) {
     long[] out = new long[count];
     for (int i = 0; i < count; i++) {
-      HyperLogLog sketch = sketches[from + i];
+      HyperLogLog sketch = existing(from + i);
       out[i] = sketch == null ? 0 : sketch.estimate();
     }
-    return new Lane[] {new Lane.Longs(SqlType.BIGINT, out, null)};
+    return new Lane.Longs(SqlType.BIGINT, out, null);
   }
 }

@@ -16,7 +16,7 @@ import java.nio.ByteBuffer;
  * uses linear counting while many registers are still empty (the usual small-range correction);
  * 64-bit hashes need no large-range correction.
  */
-final class HyperLogLog {
+final class HyperLogLog implements SketchAccumulator.Sketch {
   static final int INDEX_BITS = 11;
   static final int REGISTERS = 1 << INDEX_BITS;
   static final int SPARSE_LIMIT = 256;
@@ -77,7 +77,8 @@ final class HyperLogLog {
    * The sketch as bytes, for a PARTIAL aggregation's output: a tag byte, then for a sparse sketch
    * its hashes (int count, longs), for a dense one its registers.
    */
-  byte[] serialize() {
+  @Override
+  public byte[] serialize() {
     if (registers != null) {
       ByteBuffer out = ByteBuffer.allocate(1 + REGISTERS);
       out.put((byte) 1).put(registers);
@@ -94,7 +95,8 @@ final class HyperLogLog {
   }
 
   /** Folds a sketch serialized by {@link #serialize} into this one. */
-  void merge(byte[] data, int start, int length) {
+  @Override
+  public void merge(byte[] data, int start, int length) {
     ByteBuffer in = ByteBuffer.wrap(data, start, length);
     if (in.get() == 0) {
       int count = in.getInt();

@@ -22,7 +22,7 @@ import java.util.Arrays;
  * than CAPACITY values are kept exactly. Merging two sketches appends level to level and compacts
  * again, so PARTIAL sketches merged in FINAL match one pass within the same error.
  */
-final class QuantileSketch {
+final class QuantileSketch implements SketchAccumulator.Sketch {
   static final int CAPACITY = 512;
 
   private double[][] levels = new double[1][];
@@ -140,7 +140,8 @@ final class QuantileSketch {
    * The sketch as bytes: count (long), min and max (doubles), number of levels (int), then per
    * level its offset flag (byte), size (int) and items (doubles).
    */
-  byte[] serialize() {
+  @Override
+  public byte[] serialize() {
     ByteBuffer out = ByteBuffer.allocate(8 + 16 + 4 + levels.length * 5 + (int) items * 8);
     out.putLong(count).putDouble(min).putDouble(max).putInt(levels.length);
     for (int h = 0; h < levels.length; h++) {
@@ -153,7 +154,8 @@ final class QuantileSketch {
   }
 
   /** Folds a sketch serialized by {@link #serialize} into this one. */
-  void merge(byte[] data, int start, int length) {
+  @Override
+  public void merge(byte[] data, int start, int length) {
     ByteBuffer in = ByteBuffer.wrap(data, start, length);
     count += in.getLong();
     min = Math.min(min, in.getDouble());
