@@ -1,6 +1,8 @@
 package dev.tarn.planner.cost;
 
+import dev.tarn.core.error.TarnException;
 import dev.tarn.planner.schema.LakeTable;
+import dev.tarn.planner.schema.TypeConversion;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -77,26 +79,13 @@ public final class Cardinality {
     return Math.max(1, width);
   }
 
+  /** The width {@link TableEstimator#typeWidth} gives a column of the field's Tarn type. */
   private static double fieldWidth(RelDataTypeField field) {
-    switch (field.getType().getSqlTypeName()) {
-      case BOOLEAN:
-      case TINYINT:
-        return 1;
-      case SMALLINT:
-        return 2;
-      case INTEGER:
-      case REAL:
-      case DATE:
-        return 4;
-      case CHAR:
-      case VARCHAR:
-      case BINARY:
-      case VARBINARY:
-        return 20;
-      case DECIMAL:
-        return 16;
-      default:
-        return 8;
+    try {
+      return TableEstimator.typeWidth(TypeConversion.toSqlType(field.getType()));
+    } catch (TarnException notATableType) {
+      // Intervals and other planner-only types: a long's width.
+      return 8;
     }
   }
 
