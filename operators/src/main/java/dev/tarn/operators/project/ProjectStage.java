@@ -12,28 +12,16 @@ import java.util.Objects;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.stream.Attributes;
-import org.apache.pekko.stream.FlowShape;
-import org.apache.pekko.stream.Inlet;
-import org.apache.pekko.stream.Outlet;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.stage.AbstractInHandler;
-import org.apache.pekko.stream.stage.AbstractOutHandler;
-import org.apache.pekko.stream.stage.GraphStage;
-import org.apache.pekko.stream.stage.GraphStageLogic;
 
 /**
  * Computes one output column per expression. Column references become zero-copy slices of the input
  * vectors; the input batch is closed once every output vector exists.
  */
-public final class ProjectStage extends GraphStage<FlowShape<Batch, Batch>> {
-  private final Inlet<Batch> in = Inlet.create("Project.in");
-  private final Outlet<Batch> out = Outlet.create("Project.out");
-  private final FlowShape<Batch, Batch> shape = FlowShape.of(in, out);
+public final class ProjectStage extends BatchMapStage {
   private final List<ExpressionEvaluator> expressions;
   private final List<String> names;
   private final BufferAllocator allocator;
-  private final OperatorStats stats;
 
   public ProjectStage(
       List<Expr> expressions,
@@ -41,6 +29,7 @@ public final class ProjectStage extends GraphStage<FlowShape<Batch, Batch>> {
       List<Column> inputColumns,
       BufferAllocator allocator,
       OperatorStats stats) {
+    super("Project", stats);
     if (expressions.size() != names.size()) {
       throw new IllegalArgumentException("project needs one name per expression");
     }
@@ -51,7 +40,6 @@ public final class ProjectStage extends GraphStage<FlowShape<Batch, Batch>> {
     this.expressions = List.copyOf(compiled);
     this.names = List.copyOf(names);
     this.allocator = Objects.requireNonNull(allocator, "allocator");
-    this.stats = Objects.requireNonNull(stats, "stats");
   }
 
   public static Flow<Batch, Batch, NotUsed> flow(
@@ -64,7 +52,8 @@ public final class ProjectStage extends GraphStage<FlowShape<Batch, Batch>> {
   }
 
   /** The output columns of one batch: evaluates every expression over {@code input}. */
-  Batch project(Batch input) {
+  @Override
+  protected Batch map(Batch input) {
     List<FieldVector> vectors = new ArrayList<>(expressions.size());
     try {
       for (int i = 0; i < expressions.size(); i++) {
@@ -75,45 +64,5 @@ public final class ProjectStage extends GraphStage<FlowShape<Batch, Batch>> {
       throw e;
     }
     return Batch.of(vectors, input.rowCount());
-  }
-
-  @Override
-  public FlowShape<Batch, Batch> shape() {
-    return shape;
-  }
-
-  @Override
-  public GraphStageLogic createLogic(Attributes attributes) {
-    return new GraphStageLogic(shape) {
-      {
-        setHandler(
-            in,
-            new AbstractInHandler() {
-              @Override
-              public void onPush() {
-                long start = System.nanoTime();
-                long cpuStart = OperatorStats.threadCpuNanos();
-                Batch result;
-                try (Batch batch = grab(in)) {
-                  stats.addInput(batch.rowCount());
-                  result = project(batch);
-                } finally {
-                  stats.addTime(
-                      System.nanoTime() - start, OperatorStats.threadCpuNanos() - cpuStart);
-                }
-                stats.addOutput(result.rowCount(), result.sizeInBytes());
-                push(out, result);
-              }
-            });
-        setHandler(
-            out,
-            new AbstractOutHandler() {
-              @Override
-              public void onPull() {
-                pull(in);
-              }
-            });
-      }
-    };
   }
 }

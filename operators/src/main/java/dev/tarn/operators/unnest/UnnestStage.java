@@ -10,20 +10,13 @@ import dev.tarn.operators.expr.ArrayFunctions;
 import dev.tarn.operators.expr.ExpressionEvaluator;
 import dev.tarn.operators.expr.Lane;
 import dev.tarn.operators.expr.Lanes;
+import dev.tarn.operators.project.BatchMapStage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.pekko.stream.Attributes;
-import org.apache.pekko.stream.FlowShape;
-import org.apache.pekko.stream.Inlet;
-import org.apache.pekko.stream.Outlet;
-import org.apache.pekko.stream.stage.AbstractInHandler;
-import org.apache.pekko.stream.stage.AbstractOutHandler;
-import org.apache.pekko.stream.stage.GraphStage;
-import org.apache.pekko.stream.stage.GraphStageLogic;
 
 /**
  * UNNEST: repeats each input row once per element of its arrays and maps and appends the element
@@ -42,16 +35,12 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
  * index repeated that many times, and the element columns are built from the elements. One output
  * batch per input batch; the input batch is closed once the output exists.
  */
-public final class UnnestStage extends GraphStage<FlowShape<Batch, Batch>> {
-  private final Inlet<Batch> in = Inlet.create("Unnest.in");
-  private final Outlet<Batch> out = Outlet.create("Unnest.out");
-  private final FlowShape<Batch, Batch> shape = FlowShape.of(in, out);
+public final class UnnestStage extends BatchMapStage {
   private final List<ExpressionEvaluator> unnested;
   private final boolean withOrdinality;
   private final boolean outer;
   private final List<Column> elementColumns;
   private final BufferAllocator allocator;
-  private final OperatorStats stats;
 
   public UnnestStage(
       List<Expr> unnested,
@@ -61,6 +50,7 @@ public final class UnnestStage extends GraphStage<FlowShape<Batch, Batch>> {
       List<Column> inputColumns,
       BufferAllocator allocator,
       OperatorStats stats) {
+    super("Unnest", stats);
     List<ExpressionEvaluator> compiled = new ArrayList<>();
     for (Expr e : unnested) {
       compiled.add(ExpressionEvaluator.compile(e, inputColumns));
@@ -70,7 +60,6 @@ public final class UnnestStage extends GraphStage<FlowShape<Batch, Batch>> {
     this.outer = outer;
     this.elementColumns = List.copyOf(elementColumns);
     this.allocator = Objects.requireNonNull(allocator, "allocator");
-    this.stats = Objects.requireNonNull(stats, "stats");
   }
 
   /** The unnested rows of one input batch (which stays owned by the caller). */
@@ -177,48 +166,14 @@ public final class UnnestStage extends GraphStage<FlowShape<Batch, Batch>> {
     return container instanceof Map<?, ?> map ? map.size() : ((List<?>) container).size();
   }
 
+  /** The unnested rows, or null when no row has an element. */
   @Override
-  public FlowShape<Batch, Batch> shape() {
-    return shape;
-  }
-
-  @Override
-  public GraphStageLogic createLogic(Attributes attributes) {
-    return new GraphStageLogic(shape) {
-      {
-        setHandler(
-            in,
-            new AbstractInHandler() {
-              @Override
-              public void onPush() {
-                long start = System.nanoTime();
-                long cpuStart = OperatorStats.threadCpuNanos();
-                Batch result;
-                try (Batch batch = grab(in)) {
-                  stats.addInput(batch.rowCount());
-                  result = unnest(batch);
-                } finally {
-                  stats.addTime(
-                      System.nanoTime() - start, OperatorStats.threadCpuNanos() - cpuStart);
-                }
-                if (result.rowCount() == 0) {
-                  result.close();
-                  pull(in);
-                  return;
-                }
-                stats.addOutput(result.rowCount(), result.sizeInBytes());
-                push(out, result);
-              }
-            });
-        setHandler(
-            out,
-            new AbstractOutHandler() {
-              @Override
-              public void onPull() {
-                pull(in);
-              }
-            });
-      }
-    };
+  protected Batch map(Batch input) {
+    Batch result = unnest(input);
+    if (result.rowCount() == 0) {
+      result.close();
+      return null;
+    }
+    return result;
   }
 }
