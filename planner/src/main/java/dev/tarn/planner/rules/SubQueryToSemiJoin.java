@@ -176,20 +176,7 @@ public final class SubQueryToSemiJoin extends RelHomogeneousShuttle {
   /** Whether {@code node} reads one of {@code variables}. */
   private static boolean uses(RexNode node, Set<CorrelationId> variables) {
     boolean[] found = new boolean[1];
-    node.accept(
-        new RexShuttle() {
-          @Override
-          public RexNode visitCorrelVariable(RexCorrelVariable variable) {
-            found[0] |= variables.contains(variable.id);
-            return variable;
-          }
-
-          @Override
-          public RexNode visitSubQuery(RexSubQuery subQuery) {
-            found[0] |= uses(subQuery.rel, variables);
-            return super.visitSubQuery(subQuery);
-          }
-        });
+    node.accept(correlationFinder(variables, found));
     return found[0];
   }
 
@@ -205,28 +192,33 @@ public final class SubQueryToSemiJoin extends RelHomogeneousShuttle {
   /** Whether any expression in the tree under {@code rel} reads one of {@code variables}. */
   private static boolean uses(RelNode rel, Set<CorrelationId> variables) {
     boolean[] found = new boolean[1];
+    RexShuttle finder = correlationFinder(variables, found);
     rel.accept(
         new RelHomogeneousShuttle() {
           @Override
           public RelNode visit(RelNode other) {
-            other.accept(
-                new RexShuttle() {
-                  @Override
-                  public RexNode visitCorrelVariable(RexCorrelVariable variable) {
-                    found[0] |= variables.contains(variable.id);
-                    return variable;
-                  }
-
-                  @Override
-                  public RexNode visitSubQuery(RexSubQuery subQuery) {
-                    found[0] |= uses(subQuery.rel, variables);
-                    return super.visitSubQuery(subQuery);
-                  }
-                });
+            other.accept(finder);
             return super.visit(other);
           }
         });
     return found[0];
+  }
+
+  /** Sets {@code found[0]} on meeting one of {@code variables}, also inside sub-queries. */
+  private static RexShuttle correlationFinder(Set<CorrelationId> variables, boolean[] found) {
+    return new RexShuttle() {
+      @Override
+      public RexNode visitCorrelVariable(RexCorrelVariable variable) {
+        found[0] |= variables.contains(variable.id);
+        return variable;
+      }
+
+      @Override
+      public RexNode visitSubQuery(RexSubQuery subQuery) {
+        found[0] |= uses(subQuery.rel, variables);
+        return super.visitSubQuery(subQuery);
+      }
+    };
   }
 
   /**
