@@ -449,10 +449,7 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
     if (event instanceof StageActor.Started started) {
       stageOutputs.put(started.stageId(), started.outputs());
       if (started.stageId() == 0) {
-        // A task that could not compile its fragment starts without outputs; its Failed follows.
-        if (!started.outputs().get(0).isEmpty()) {
-          readResult(started.outputs().get(0).get(0));
-        }
+        readResult(started.outputs().get(0).get(0));
       } else if (state == State.RUNNING) {
         startReadyStages();
       }

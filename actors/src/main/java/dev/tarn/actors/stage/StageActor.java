@@ -112,11 +112,6 @@ public final class StageActor extends AbstractBehavior<StageActor.Command> {
     TaskEvent event = message.event();
     if (event instanceof TaskEvent.Started started) {
       tasks.put(started.taskIndex(), started.task());
-      if (started.outputs().isEmpty()) {
-        // The task failed to compile its fragment (a bad argument, say): its Failed event follows,
-        // and the stage must not announce outputs it does not have.
-        return this;
-      }
       outputs.put(started.taskIndex(), started.outputs());
       if (phase == Phase.STARTING && outputs.size() == taskCount) {
         phase = Phase.RUNNING;

@@ -94,8 +94,13 @@ public final class TaskActor extends AbstractBehavior<TaskActor.Command> {
       context.getSelf().tell(new GraphEnded(e));
     }
     this.compiled = graph;
-    stage.tell(new TaskEvent.Started(spec.stageId(), spec.taskIndex(), context.getSelf(), outputs));
-    LOG.debug("task {} started", spec.name());
+    if (graph != null) {
+      // A fragment that did not compile (a bad argument, say) has no outputs to announce: only
+      // its Failed event, on GraphEnded, reaches the stage.
+      stage.tell(
+          new TaskEvent.Started(spec.stageId(), spec.taskIndex(), context.getSelf(), outputs));
+      LOG.debug("task {} started", spec.name());
+    }
   }
 
   @Override
