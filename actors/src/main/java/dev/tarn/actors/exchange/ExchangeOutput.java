@@ -12,7 +12,6 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.stream.ClosedShape;
-import org.apache.pekko.stream.SinkShape;
 import org.apache.pekko.stream.SourceRef;
 import org.apache.pekko.stream.UniformFanOutShape;
 import org.apache.pekko.stream.javadsl.Broadcast;
@@ -130,23 +129,29 @@ public final class ExchangeOutput {
   }
 
   private static List<Routed> partition(Batch batch, int[] keys, int n, BufferAllocator allocator) {
+    Batch[] parts;
     try (batch) {
       if (batch.rowCount() == 0) {
         return Collections.emptyList();
       }
-      Batch[] parts = HashPartitioner.partition(batch, keys, n, allocator);
-      List<Routed> out = new ArrayList<>(n);
-      for (int i = 0; i < parts.length; i++) {
+      parts = HashPartitioner.partition(batch, keys, n, allocator);
+    }
+    List<Routed> out = new ArrayList<>(n);
+    int i = 0;
+    try {
+      for (; i < parts.length; i++) {
         if (parts[i] != null) {
           out.add(new Routed(i, encode(parts[i])));
         }
       }
-      return out;
+    } finally {
+      // encode closed every part before i (and part i, even when it threw): close the rest.
+      for (int rest = i + 1; rest < parts.length; rest++) {
+        if (parts[rest] != null) {
+          parts[rest].close();
+        }
+      }
     }
-  }
-
-  /** Unused-shape guard so the compiler keeps {@link SinkShape} imported for GraphDSL typing. */
-  static Class<?> shapeType() {
-    return SinkShape.class;
+    return out;
   }
 }
