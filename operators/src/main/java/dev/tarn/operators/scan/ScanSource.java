@@ -65,58 +65,11 @@ public final class ScanSource extends GraphStage<SourceShape<Batch>> {
   /**
    * @param dataColumns indexes into {@code table.columns()}, in output order
    * @param partitionColumns indexes into {@code table.partitionColumns()}, in output order
+   * @param predicate a filter over the output that readers may use to skip data (Parquet row groups
+   *     by their statistics), or null
+   * @param limit rows to produce at most, {@code -1} for all
    * @param reader the reader for {@code table.format()}
    */
-  public ScanSource(
-      TableMetadata table,
-      List<ScanSplit> splits,
-      List<Integer> dataColumns,
-      List<Integer> partitionColumns,
-      FormatReader reader,
-      LakeStorage storage,
-      int batchRows,
-      BufferAllocator allocator,
-      OperatorStats stats) {
-    this(
-        table,
-        splits,
-        dataColumns,
-        partitionColumns,
-        null,
-        reader,
-        storage,
-        batchRows,
-        allocator,
-        stats);
-  }
-
-  /** As above, with a predicate over the output that readers may use to skip data (or null). */
-  public ScanSource(
-      TableMetadata table,
-      List<ScanSplit> splits,
-      List<Integer> dataColumns,
-      List<Integer> partitionColumns,
-      Expr predicate,
-      FormatReader reader,
-      LakeStorage storage,
-      int batchRows,
-      BufferAllocator allocator,
-      OperatorStats stats) {
-    this(
-        table,
-        splits,
-        dataColumns,
-        partitionColumns,
-        predicate,
-        -1,
-        reader,
-        storage,
-        batchRows,
-        allocator,
-        stats);
-  }
-
-  /** As above, producing at most {@code limit} rows ({@code -1} for all). */
   public ScanSource(
       TableMetadata table,
       List<ScanSplit> splits,
@@ -165,47 +118,10 @@ public final class ScanSource extends GraphStage<SourceShape<Batch>> {
     this.predicate = predicate;
   }
 
-  public static Source<Batch, NotUsed> source(
-      TableMetadata table,
-      List<ScanSplit> splits,
-      List<Integer> dataColumns,
-      List<Integer> partitionColumns,
-      FormatReader reader,
-      LakeStorage storage,
-      BufferAllocator allocator,
-      OperatorStats stats) {
-    return source(
-        table, splits, dataColumns, partitionColumns, null, reader, storage, allocator, stats);
-  }
-
   /**
-   * A scan that hands {@code predicate} (over its output columns; may be null) to the readers,
-   * which may skip data it rules out (Parquet row groups by their statistics).
+   * The scan as a source, reading {@link #BATCH_ROWS} rows at a time; {@code predicate} and {@code
+   * limit} as for the constructor.
    */
-  public static Source<Batch, NotUsed> source(
-      TableMetadata table,
-      List<ScanSplit> splits,
-      List<Integer> dataColumns,
-      List<Integer> partitionColumns,
-      Expr predicate,
-      FormatReader reader,
-      LakeStorage storage,
-      BufferAllocator allocator,
-      OperatorStats stats) {
-    return source(
-        table,
-        splits,
-        dataColumns,
-        partitionColumns,
-        predicate,
-        -1,
-        reader,
-        storage,
-        allocator,
-        stats);
-  }
-
-  /** As above, producing at most {@code limit} rows per scan ({@code -1} for all). */
   public static Source<Batch, NotUsed> source(
       TableMetadata table,
       List<ScanSplit> splits,

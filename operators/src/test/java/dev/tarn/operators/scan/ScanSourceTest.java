@@ -143,7 +143,17 @@ class ScanSourceTest {
     try (BufferAllocator allocator = TestMemory.allocator()) {
       ScanSource scan =
           new ScanSource(
-              TABLE, splits, List.of(2, 0), List.of(1, 0), format, NO_STORAGE, 2, allocator, stats);
+              TABLE,
+              splits,
+              List.of(2, 0),
+              List.of(1, 0),
+              null,
+              -1,
+              format,
+              NO_STORAGE,
+              2,
+              allocator,
+              stats);
       assertThat(scan.outputColumns())
           .extracting(Column::name)
           .containsExactly("price", "id", "region", "dt");
@@ -176,6 +186,8 @@ class ScanSourceTest {
               List.of(split("/a", "2024-01-02", "eu"), split("/b", "2024-01-03", "eu")),
               List.of(0),
               List.of(),
+              null,
+              -1,
               format,
               NO_STORAGE,
               2,
@@ -242,6 +254,8 @@ class ScanSourceTest {
               List.of(split("/a", "2024-01-02", "eu"), split("/gone", "2024-01-02", "eu")),
               List.of(0),
               List.of(),
+              null,
+              -1,
               format,
               NO_STORAGE,
               2,
@@ -265,6 +279,8 @@ class ScanSourceTest {
               List.of(split("/a", "not-a-date", "eu")),
               List.of(0),
               List.of(0),
+              null,
+              -1,
               format,
               NO_STORAGE,
               2,
