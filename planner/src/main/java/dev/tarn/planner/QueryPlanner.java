@@ -7,6 +7,7 @@ import dev.tarn.core.meta.Column;
 import dev.tarn.core.meta.TableSnapshot;
 import dev.tarn.core.plan.AggregateCall;
 import dev.tarn.core.storage.LakeStorage;
+import dev.tarn.core.storage.ListingCache;
 import dev.tarn.planner.cost.Cardinality;
 import dev.tarn.planner.cost.JoinReordering;
 import dev.tarn.planner.cost.ParquetFooters;
@@ -188,7 +189,9 @@ public final class QueryPlanner {
       planner.close();
     }
     RelNode optimized;
-    Cardinality cardinality = new Cardinality(new TableEstimator(storage, ParquetFooters.SHARED));
+    // The estimates and the scans both list each table's folders: once is enough.
+    LakeStorage listed = new ListingCache(storage);
+    Cardinality cardinality = new Cardinality(new TableEstimator(listed, ParquetFooters.SHARED));
     try {
       optimized = optimize(relRoot.project(), cardinality);
     } catch (TarnException e) {
@@ -204,7 +207,7 @@ public final class QueryPlanner {
         new ExpressionTranslator(optimized.getCluster().getRexBuilder());
     PlanEstimates estimates = new PlanEstimates();
     PlanNode plan =
-        new PlanTranslator(storage, expressions, cardinality, estimates).translate(optimized);
+        new PlanTranslator(listed, expressions, cardinality, estimates).translate(optimized);
     plan = withUserNames(plan, relRoot.validatedRowType.getFieldNames());
     return new Planned(StageSplitter.split(plan, options, estimates), estimates);
   }
