@@ -5,22 +5,12 @@ import dev.tarn.core.meta.Column;
 import dev.tarn.operators.exchange.ArrowIpc;
 import dev.tarn.operators.exchange.HashPartitioner;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What an exchange does to every batch it moves, over all sixteen lineitem columns of SF 0.1 in
@@ -37,31 +27,17 @@ import org.openjdk.jmh.annotations.Warmup;
  * Both are plain functions the exchange calls once per batch, so they are called directly here: a
  * stream around them would add only its per-batch hand-off.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(
-    value = 1,
-    jvmArgsAppend = {
-      "--add-opens=java.base/java.nio=ALL-UNNAMED",
-      "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"
-    })
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 3)
-public class ExchangeBenchmark {
+public class ExchangeBenchmark extends OperatorBenchmark {
   private static final int[] ORDER_KEY = {0};
   private static final int PARTITIONS = 8;
 
-  private BufferAllocator root;
-  private BufferAllocator input;
   private BufferAllocator exchange;
   private List<Batch> lineitem;
   private List<Column> columns;
 
   @Setup(Level.Trial)
   public void setUp() {
-    root = new RootAllocator();
-    input = root.newChildAllocator("lineitem", 0, Long.MAX_VALUE);
+    openMemory("lineitem", null);
     exchange = root.newChildAllocator("exchange", 0, Long.MAX_VALUE);
     columns = LineitemData.tableColumns();
     if (!columns.get(ORDER_KEY[0]).name().equals("l_orderkey")) {
@@ -78,8 +54,7 @@ public class ExchangeBenchmark {
   public void tearDown() {
     LineitemData.closeAll(lineitem);
     exchange.close();
-    input.close();
-    root.close();
+    closeMemory();
   }
 
   @Benchmark

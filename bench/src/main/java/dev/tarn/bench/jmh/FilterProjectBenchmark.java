@@ -11,23 +11,12 @@ import dev.tarn.operators.project.ProjectStage;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.pekko.stream.javadsl.Source;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Filter and project over the five scanned lineitem columns of SF 0.1, held in memory (so the
@@ -42,18 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *       (exact decimal arithmetic) next to two passed-through columns.
  * </ul>
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(
-    value = 1,
-    jvmArgsAppend = {
-      "--add-opens=java.base/java.nio=ALL-UNNAMED",
-      "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"
-    })
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 3)
-public class FilterProjectBenchmark {
+public class FilterProjectBenchmark extends OperatorBenchmark {
   private static final SqlType MONEY = SqlType.decimal(12, 2);
   private static final Expr QUANTITY = new Expr.ColumnRef(0, MONEY);
   private static final Expr PRICE = new Expr.ColumnRef(1, MONEY);
@@ -61,10 +39,6 @@ public class FilterProjectBenchmark {
   private static final Expr SHIPDATE = new Expr.ColumnRef(3, SqlType.DATE);
   private static final Expr RETURNFLAG = new Expr.ColumnRef(4, SqlType.VARCHAR);
 
-  private BufferAllocator root;
-  private BufferAllocator input;
-  private BufferAllocator operators;
-  private OperatorStreams streams;
   private List<Batch> lineitem;
   private List<Column> columns;
   private FilterStage q6Filter;
@@ -73,10 +47,7 @@ public class FilterProjectBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    root = new RootAllocator();
-    input = root.newChildAllocator("lineitem", 0, Long.MAX_VALUE);
-    operators = root.newChildAllocator("operators", 0, Long.MAX_VALUE);
-    streams = new OperatorStreams("jmh-filter-project");
+    openMemory("lineitem", "jmh-filter-project");
     lineitem = LineitemData.read(LineitemData.file(), LineitemData.SCAN_COLUMNS, input);
     columns = LineitemData.request(LineitemData.SCAN_COLUMNS).outputColumns();
 
@@ -114,11 +85,8 @@ public class FilterProjectBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() {
-    streams.close();
     LineitemData.closeAll(lineitem);
-    operators.close();
-    input.close();
-    root.close();
+    closeMemory();
   }
 
   @Benchmark

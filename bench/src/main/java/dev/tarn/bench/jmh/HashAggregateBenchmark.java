@@ -10,24 +10,13 @@ import dev.tarn.core.type.SqlType;
 import dev.tarn.operators.aggregate.HashAggregateStage;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.pekko.stream.javadsl.Source;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Hash aggregation in one SINGLE step, {@code SELECT k, sum(v), count(v), avg(d) ... GROUP BY k}
@@ -36,18 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * stays in cache) or 100,000 (the group table outgrows the caches and emitting the groups costs
  * too).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(
-    value = 1,
-    jvmArgsAppend = {
-      "--add-opens=java.base/java.nio=ALL-UNNAMED",
-      "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"
-    })
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 3)
-public class HashAggregateBenchmark {
+public class HashAggregateBenchmark extends OperatorBenchmark {
   static final int ROWS = 1_000_000;
 
   private static final List<Column> INPUT =
@@ -65,19 +43,12 @@ public class HashAggregateBenchmark {
   @Param({"4", "100000"})
   public int groups;
 
-  private BufferAllocator root;
-  private BufferAllocator input;
-  private BufferAllocator operators;
-  private OperatorStreams streams;
   private List<Batch> batches;
   private HashAggregateStage aggregate;
 
   @Setup(Level.Trial)
   public void setUp() {
-    root = new RootAllocator();
-    input = root.newChildAllocator("input", 0, Long.MAX_VALUE);
-    operators = root.newChildAllocator("operators", 0, Long.MAX_VALUE);
-    streams = new OperatorStreams("jmh-aggregate");
+    openMemory("input", "jmh-aggregate");
     SplittableRandom random = new SplittableRandom(42);
     long[] keys = new long[ROWS];
     long[] values = new long[ROWS];
@@ -117,11 +88,8 @@ public class HashAggregateBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() {
-    streams.close();
     LineitemData.closeAll(batches);
-    operators.close();
-    input.close();
-    root.close();
+    closeMemory();
   }
 
   @Benchmark

@@ -8,27 +8,16 @@ import dev.tarn.core.type.SqlType;
 import dev.tarn.operators.join.HashJoinStage;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.FanInShape2;
 import org.apache.pekko.stream.SourceShape;
 import org.apache.pekko.stream.javadsl.GraphDSL;
 import org.apache.pekko.stream.javadsl.Source;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * An INNER hash join on one bigint key, wired as a task wires it (probe and build sources into the
@@ -37,18 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * range, so about half of them find their one match. One operation is one input row of either side:
  * the score is build and probe rows per second together.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(
-    value = 1,
-    jvmArgsAppend = {
-      "--add-opens=java.base/java.nio=ALL-UNNAMED",
-      "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"
-    })
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 3)
-public class HashJoinBenchmark {
+public class HashJoinBenchmark extends OperatorBenchmark {
   static final int BUILD_ROWS = 100_000;
   static final int PROBE_ROWS = 1_000_000;
 
@@ -57,20 +35,13 @@ public class HashJoinBenchmark {
   private static final List<Column> BUILD =
       List.of(new Column("bk", SqlType.BIGINT), new Column("bv", SqlType.DOUBLE));
 
-  private BufferAllocator root;
-  private BufferAllocator input;
-  private BufferAllocator operators;
-  private OperatorStreams streams;
   private List<Batch> probe;
   private List<Batch> build;
   private HashJoinStage join;
 
   @Setup(Level.Trial)
   public void setUp() {
-    root = new RootAllocator();
-    input = root.newChildAllocator("input", 0, Long.MAX_VALUE);
-    operators = root.newChildAllocator("operators", 0, Long.MAX_VALUE);
-    streams = new OperatorStreams("jmh-join");
+    openMemory("input", "jmh-join");
     SplittableRandom random = new SplittableRandom(7);
     long[] buildKeys = new long[BUILD_ROWS];
     double[] buildValues = new double[BUILD_ROWS];
@@ -114,12 +85,9 @@ public class HashJoinBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() {
-    streams.close();
     LineitemData.closeAll(probe);
     LineitemData.closeAll(build);
-    operators.close();
-    input.close();
-    root.close();
+    closeMemory();
   }
 
   @Benchmark

@@ -9,24 +9,13 @@ import dev.tarn.operators.sort.SortStage;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.pekko.stream.javadsl.Source;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A full in-memory sort ({@link SortStage} without limit or spilling) of {@value #ROWS} generated
@@ -35,18 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * past a common prefix). Sorting retains the input, sorts a row permutation and gathers the rows
  * once, so the score includes that copy of all three columns.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(
-    value = 1,
-    jvmArgsAppend = {
-      "--add-opens=java.base/java.nio=ALL-UNNAMED",
-      "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"
-    })
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 3)
-public class SortBenchmark {
+public class SortBenchmark extends OperatorBenchmark {
   static final int ROWS = 1_000_000;
 
   private static final List<Column> COLUMNS =
@@ -59,19 +37,12 @@ public class SortBenchmark {
   @Param({"bigint", "varchar"})
   public String key;
 
-  private BufferAllocator root;
-  private BufferAllocator input;
-  private BufferAllocator operators;
-  private OperatorStreams streams;
   private List<Batch> batches;
   private SortStage sort;
 
   @Setup(Level.Trial)
   public void setUp() {
-    root = new RootAllocator();
-    input = root.newChildAllocator("input", 0, Long.MAX_VALUE);
-    operators = root.newChildAllocator("operators", 0, Long.MAX_VALUE);
-    streams = new OperatorStreams("jmh-sort");
+    openMemory("input", "jmh-sort");
     SplittableRandom random = new SplittableRandom(3);
     long[] longs = new long[ROWS];
     byte[][] strings = new byte[ROWS][];
@@ -111,11 +82,8 @@ public class SortBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() {
-    streams.close();
     LineitemData.closeAll(batches);
-    operators.close();
-    input.close();
-    root.close();
+    closeMemory();
   }
 
   @Benchmark
