@@ -1,5 +1,6 @@
 package dev.tarn.bench.jmh;
 
+import dev.tarn.bench.report.RunFacts;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -95,13 +96,13 @@ final class MicroBenchmarkReport {
             "`bench-data/`. Each class comment in `bench/src/main/java/dev/tarn/bench/jmh` says ")
         .append("what exactly one benchmark measures. The error is JMH's 99.9% confidence ")
         .append("half-width over the measurement iterations; it is wide on a busy machine.\n\n");
-    md.append("- Date: ").append(LocalDate.now()).append(", commit ").append(commit()).append('\n');
+    md.append("- Date: ")
+        .append(LocalDate.now())
+        .append(", commit ")
+        .append(RunFacts.commit())
+        .append('\n');
     md.append("- Machine: ")
-        .append(Runtime.getRuntime().availableProcessors())
-        .append(" cores, ")
-        .append(totalMemoryGib())
-        .append(" GiB memory, JDK ")
-        .append(System.getProperty("java.version"))
+        .append(RunFacts.machine())
         .append(
             String.format(
                 Locale.ROOT,
@@ -161,32 +162,8 @@ final class MicroBenchmarkReport {
         : String.format(Locale.ROOT, "%.3f", value);
   }
 
-  private static String commit() {
-    try {
-      Process git =
-          new ProcessBuilder("git", "rev-parse", "--short", "HEAD")
-              .redirectErrorStream(true)
-              .start();
-      String out = new String(git.getInputStream().readAllBytes()).trim();
-      return git.waitFor() == 0 ? out : "unknown";
-    } catch (IOException e) {
-      return "unknown";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "unknown";
-    }
-  }
-
   /** The one-minute system load average, negative where the platform does not tell. */
   static double loadAverage() {
     return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-  }
-
-  private static long totalMemoryGib() {
-    var os = ManagementFactory.getOperatingSystemMXBean();
-    if (os instanceof com.sun.management.OperatingSystemMXBean bean) {
-      return Math.round(bean.getTotalMemorySize() / (double) (1L << 30));
-    }
-    return -1;
   }
 }

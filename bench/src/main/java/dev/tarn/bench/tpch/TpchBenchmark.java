@@ -1,6 +1,7 @@
 package dev.tarn.bench.tpch;
 
 import dev.tarn.actors.query.QueryResults;
+import dev.tarn.bench.report.RunFacts;
 import dev.tarn.core.meta.TableSnapshot;
 import dev.tarn.runtime.demo.TpchData;
 import dev.tarn.runtime.node.NodeSettings;
@@ -9,7 +10,6 @@ import dev.tarn.testing.DuckDbOracle;
 import dev.tarn.testing.ResultComparison;
 import io.trino.tpch.TpchTable;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -191,13 +191,13 @@ public final class TpchBenchmark implements Callable<Integer> {
         .append(" --runs ")
         .append(runs)
         .append("`).\n\n");
-    md.append("- Date: ").append(LocalDate.now()).append(", commit ").append(commit()).append('\n');
+    md.append("- Date: ")
+        .append(LocalDate.now())
+        .append(", commit ")
+        .append(RunFacts.commit())
+        .append('\n');
     md.append("- Machine: ")
-        .append(Runtime.getRuntime().availableProcessors())
-        .append(" cores, ")
-        .append(totalMemoryGib())
-        .append(" GiB memory, JDK ")
-        .append(System.getProperty("java.version"))
+        .append(RunFacts.machine())
         .append(", max heap ")
         .append(Runtime.getRuntime().maxMemory() >> 20)
         .append(" MiB\n");
@@ -259,27 +259,6 @@ public final class TpchBenchmark implements Callable<Integer> {
     String existing = Files.readString(out);
     int jmh = existing.indexOf("\n## Micro benchmarks (JMH)");
     return jmh < 0 ? "" : existing.substring(jmh);
-  }
-
-  private static String commit() {
-    try {
-      Process git =
-          new ProcessBuilder("git", "rev-parse", "--short", "HEAD")
-              .redirectErrorStream(true)
-              .start();
-      String out = new String(git.getInputStream().readAllBytes()).trim();
-      return git.waitFor() == 0 ? out : "unknown";
-    } catch (IOException | InterruptedException e) {
-      return "unknown";
-    }
-  }
-
-  private static long totalMemoryGib() {
-    var os = ManagementFactory.getOperatingSystemMXBean();
-    if (os instanceof com.sun.management.OperatingSystemMXBean bean) {
-      return Math.round(bean.getTotalMemorySize() / (double) (1L << 30));
-    }
-    return -1;
   }
 
   private static double median(double[] values) {
