@@ -19,6 +19,7 @@ import dev.tarn.planner.physical.PlanTranslator;
 import dev.tarn.planner.physical.PlannerOptions;
 import dev.tarn.planner.rules.DisjunctionFactoring;
 import dev.tarn.planner.rules.SemiJoinBelowInnerJoin;
+import dev.tarn.planner.rules.SemiJoinIntoAggregate;
 import dev.tarn.planner.rules.SetOpAllToDistinct;
 import dev.tarn.planner.rules.SubQueryToSemiJoin;
 import dev.tarn.planner.schema.LakeSchema;
@@ -266,6 +267,9 @@ public final class QueryPlanner {
    *       SemiJoinBelowInnerJoin});
    *   <li>each tree of inner joins is reordered by estimated sizes, smaller inputs on the build
    *       side ({@link JoinReordering});
+   *   <li>an aggregate joined on its group keys with a much smaller input reads only the rows of
+   *       the groups that join ({@link SemiJoinIntoAggregate}); those semi joins move down too, and
+   *       filters below them again;
    *   <li>unused columns are trimmed, and what sits above each scan is tidied.
    * </ol>
    */
@@ -294,6 +298,8 @@ public final class QueryPlanner {
     current = pushDown(DisjunctionFactoring.deriveSideFilters(current));
     current = SemiJoinBelowInnerJoin.apply(current);
     current = pushDown(JoinReordering.reorder(current, cardinality));
+    current =
+        pushDown(SemiJoinBelowInnerJoin.apply(SemiJoinIntoAggregate.apply(current, cardinality)));
     RelNode trimmed =
         new RelFieldTrimmer(null, RelFactories.LOGICAL_BUILDER.create(current.getCluster(), null))
             .trim(current);
