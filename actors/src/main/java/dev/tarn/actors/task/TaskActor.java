@@ -39,6 +39,17 @@ public final class TaskActor extends AbstractBehavior<TaskActor.Command> {
   private record GraphEnded(Throwable failure)
       implements Command, NoSerializationVerificationNeeded {}
 
+  /** Looks again whether the graph's operators have released their buffers. */
+  private record ReleaseCheck(int attempt) implements Command, NoSerializationVerificationNeeded {}
+
+  /**
+   * How often and how long a task whose graph has ended waits for its operators to release their
+   * buffers before it closes its allocator (and reports what is left as a leak).
+   */
+  private static final java.time.Duration RELEASE_POLL = java.time.Duration.ofMillis(5);
+
+  private static final int RELEASE_ATTEMPTS = 400;
+
   private final TaskSpec spec;
   private final ActorRef<TaskEvent> stage;
   private final BufferAllocator allocator;
@@ -108,6 +119,7 @@ public final class TaskActor extends AbstractBehavior<TaskActor.Command> {
     return newReceiveBuilder()
         .onMessage(Cancel.class, this::onCancel)
         .onMessage(GraphEnded.class, this::onGraphEnded)
+        .onMessage(ReleaseCheck.class, this::onReleaseCheck)
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
@@ -127,7 +139,22 @@ public final class TaskActor extends AbstractBehavior<TaskActor.Command> {
     } else {
       stage.tell(new TaskEvent.Failed(spec.stageId(), spec.taskIndex(), errorOf(ended.failure())));
     }
-    return Behaviors.stopped();
+    return onReleaseCheck(new ReleaseCheck(0));
+  }
+
+  /**
+   * Stops once every buffer of the graph is released. The end of the graph is seen where its output
+   * ends, and an operator upstream may still be running its {@code postStop} (closing what it
+   * holds) on another thread: closing the allocator under it would report a leak that is not one,
+   * and fail the operator's own close.
+   */
+  private Behavior<Command> onReleaseCheck(ReleaseCheck check) {
+    if (allocator.getAllocatedMemory() == 0 || check.attempt() >= RELEASE_ATTEMPTS) {
+      return Behaviors.stopped();
+    }
+    getContext()
+        .scheduleOnce(RELEASE_POLL, getContext().getSelf(), new ReleaseCheck(check.attempt() + 1));
+    return this;
   }
 
   /** A refused Arrow allocation is the query's memory limit, said so; other errors as they are. */
