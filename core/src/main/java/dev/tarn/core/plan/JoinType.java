@@ -23,8 +23,8 @@ package dev.tarn.core.plan;
  *
  * The RIGHT_ variants answer the same questions as SEMI, ANTI and NULL_AWARE_ANTI with the
  * preserved side as the build side: the planner picks them when that side is the smaller one, so
- * that the hash table holds the few preserved rows instead of the many rows they are tested
- * against (TPC-H Q4: 57 k orders tested against 3.8 M lineitems).
+ * that the hash table holds the few preserved rows instead of the many rows they are tested against
+ * (TPC-H Q4: 57 k orders tested against 3.8 M lineitems).
  *
  * <p>A join without keys (cross join, or a non-equi condition only) compares every pair.
  */
