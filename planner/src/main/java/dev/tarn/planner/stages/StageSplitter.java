@@ -401,28 +401,14 @@ public final class StageSplitter {
     }
     int probeWidth = join.probe().outputColumns().size();
     int buildWidth = join.build().outputColumns().size();
+    // The residual reads (probe columns, build columns); the sides trade places.
     Expr residual =
-        join.residual() == null ? null : swapSides(join.residual(), probeWidth, buildWidth);
+        join.residual() == null
+            ? null
+            : Expr.mapColumns(
+                join.residual(), i -> i < probeWidth ? i + buildWidth : i - probeWidth);
     return new PlanNode.Join(
         swapped, join.build(), join.probe(), join.buildKeys(), join.probeKeys(), residual);
-  }
-
-  /**
-   * {@code expr} over (probe columns, build columns) rewritten over (build columns, probe columns).
-   */
-  private static Expr swapSides(Expr expr, int probeWidth, int buildWidth) {
-    if (expr instanceof Expr.ColumnRef ref) {
-      int index = ref.index() < probeWidth ? ref.index() + buildWidth : ref.index() - probeWidth;
-      return new Expr.ColumnRef(index, ref.type());
-    }
-    if (expr instanceof Expr.Call call) {
-      List<Expr> args = new ArrayList<>(call.args().size());
-      for (Expr arg : call.args()) {
-        args.add(swapSides(arg, probeWidth, buildWidth));
-      }
-      return new Expr.Call(call.operator(), args, call.type());
-    }
-    return expr;
   }
 
   /**

@@ -76,6 +76,10 @@ class BuildSideSemiJoinTest {
     assertThat(placed.join().outputColumns())
         .extracting(Column::name)
         .containsExactly("o_orderkey", "o_orderdate", "o_orderpriority");
+    // Lineitem's dates served its filter: only the key crosses the exchange.
+    assertThat(placed.join().probe().outputColumns())
+        .extracting(Column::name)
+        .containsExactly("l_orderkey");
     assertThat(PlanPrinter.explain(plan))
         .contains("Join[type=RIGHT_SEMI, criteria=[l_orderkey = o_orderkey]]");
   }
