@@ -20,6 +20,24 @@ public sealed interface Expr extends TarnMessage permits Expr.ColumnRef, Expr.Li
   /** The SQL type this expression yields. */
   SqlType type();
 
+  /**
+   * {@code expr} with each column reference {@code i} replaced by a reference to column {@code
+   * mapping.applyAsInt(i)}: for a planner that moves or drops an expression's input columns.
+   */
+  static Expr mapColumns(Expr expr, java.util.function.IntUnaryOperator mapping) {
+    if (expr instanceof ColumnRef ref) {
+      return new ColumnRef(mapping.applyAsInt(ref.index()), ref.type());
+    }
+    if (expr instanceof Call call) {
+      List<Expr> args = new java.util.ArrayList<>(call.args().size());
+      for (Expr arg : call.args()) {
+        args.add(mapColumns(arg, mapping));
+      }
+      return new Call(call.operator(), args, call.type());
+    }
+    return expr;
+  }
+
   /** The input column at {@code index} (0-based, in the input batch's order). */
   record ColumnRef(int index, SqlType type) implements Expr {
     public ColumnRef {

@@ -39,15 +39,18 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
  * Join of a probe input ({@code in0}) with a build input ({@code in1}), of every {@link JoinType},
  * on equi keys or on none (a cross join, or a non-equi condition only: every pair is a candidate),
  * with an optional residual predicate over probe columns followed by build columns. Output: probe
- * columns then build columns, or probe columns only for SEMI, ANTI and NULL_AWARE_ANTI.
+ * columns then build columns, probe columns only for SEMI, ANTI and NULL_AWARE_ANTI, build columns
+ * only for RIGHT_SEMI, RIGHT_ANTI and RIGHT_NULL_AWARE_ANTI.
  *
  * <pre>
- *   BUILDING ──build done──▶ PROBING ──probe done──▶ UNMATCHED_BUILD ──▶ complete
- *      │                        │                    (RIGHT, FULL only)
- *      │                        └── probe done, not RIGHT/FULL ──▶ complete
- *      ├── probe done first and not RIGHT/FULL: complete, cancelling the build input
- *      └── nothing can come out (empty build side and INNER/SEMI/RIGHT, or NOT IN over a build
- *          side with a NULL key): complete, cancelling the probe input
+ *   BUILDING ──build done──▶ PROBING ──probe done──▶ BUILD_ROWS ──▶ complete
+ *      │                        │                    (RIGHT, FULL, RIGHT_*)
+ *      │                        └── probe done, not RIGHT/FULL/RIGHT_* ──▶ complete
+ *      ├── probe done first and not RIGHT/FULL/RIGHT_ANTI/RIGHT_NULL_AWARE_ANTI: complete,
+ *      │   cancelling the build input
+ *      └── nothing can come out (empty build side and INNER/SEMI/RIGHT/RIGHT_*, or NOT IN over a
+ *          build side with a NULL key): complete, cancelling the probe input
+ *   PROBING ── RIGHT_NULL_AWARE_ANTI reads a NULL probe key ──▶ complete
  * </pre>
  *
  * <p>Building pulls the whole build side, concatenates it into one batch and indexes it: a {@link
@@ -58,10 +61,17 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
  * <p>Probing walks the candidates of one probe batch with a cursor (probe row, next build row) and
  * stops after {@link #BATCH_ROWS} candidate pairs, so that the work and the memory per output batch
  * stay bounded however many rows a key or a cross join multiplies. A pair is a match when the
- * residual is TRUE (or there is none); matches mark their probe row, and for RIGHT/FULL their build
- * row in a bitset. When the batch's candidates are exhausted its probe-only rows follow: unmatched
- * rows padded with NULLs (LEFT, FULL), matched rows (SEMI) or unmatched rows (ANTI). After the
- * probe side, RIGHT and FULL emit the build rows no pair matched, padded with NULL probe columns.
+ * residual is TRUE (or there is none); matches mark their probe row, and for RIGHT, FULL and
+ * RIGHT_* their build row in a bitset. When the batch's candidates are exhausted its probe-only
+ * rows follow: unmatched rows padded with NULLs (LEFT, FULL), matched rows (SEMI) or unmatched rows
+ * (ANTI). After the probe side, RIGHT and FULL emit the build rows no pair matched, padded with
+ * NULL probe columns; RIGHT_SEMI emits the marked build rows, RIGHT_ANTI the unmarked ones.
+ *
+ * <p>The RIGHT_ joins build on the side whose rows they keep, so they only ask whether a build row
+ * has a match: a pair whose build row is marked already is not evaluated again, and without a
+ * residual the first probe row of a key marks all of that key's build rows at once. The marks are
+ * per task: the planner must send each key's rows of both sides to one task (hash partitioning, or
+ * one task for all), never broadcast the build side.
  *
  * <p>A keyed join whose retained build batches pass the {@link SpillSpace} threshold becomes a
  * grace hash join:
@@ -69,25 +79,29 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
  * <pre>
  *   BUILDING ──over threshold──▶ SPILLING_BUILD ──build done──▶ SPILLING_PROBE ──probe done──┐
  *                                                                                          ▼
- *        ┌──────────── per partition: PROBING (its probe file) ──▶ UNMATCHED_BUILD ◀──────┘
+ *        ┌──────────── per partition: PROBING (its probe file) ──▶ BUILD_ROWS ◀──────┘
  *        └──▶ next partition … ──▶ complete
  * </pre>
  *
  * Both sides are hash-partitioned on their keys into 16 spill files (with other hash bits than the
  * exchange that fed this task, see {@link PartitionFiles}); equal keys share a partition, so
  * joining partition by partition (load its build rows, index them, stream its probe rows, then
- * RIGHT/FULL emit its unmatched build rows) applies the same semantics as the in-memory join. Rows
+ * RIGHT/FULL/RIGHT_* emit its build rows) applies the same semantics as the in-memory join. Rows
  * with a NULL key match nothing: probe ones are settled while they are read (emitted for LEFT, FULL
- * and ANTI, dropped otherwise), build ones are dropped unless RIGHT/FULL owe them as unmatched
- * rows. NOT IN needs two global facts, known once the build side is written: it is not empty, and
- * whether it holds a NULL (then nothing comes out). A partition whose build rows are still over the
- * threshold is split again with the next level's hash bits, up to {@code MAX_LEVEL} levels; a
- * partition a split cannot divide (one key) is joined in memory anyway, under the query's memory
- * limit. A keyless join cannot be partitioned and always builds in memory.
+ * and ANTI, dropped otherwise), build ones are dropped unless RIGHT/FULL/RIGHT_* may owe them as
+ * unmatched rows. NOT IN needs two global facts, known once the build side is written: it is not
+ * empty, and whether it holds a NULL (then nothing comes out). RIGHT_NULL_AWARE_ANTI needs the same
+ * two about the probe side: a NULL probe key ends the join while the probe side is written, and
+ * whether any probe row came decides, partition by partition, if NULL build keys are kept. A
+ * partition whose build rows are still over the threshold is split again with the next level's hash
+ * bits, up to {@code MAX_LEVEL} levels; a partition a split cannot divide (one key) is joined in
+ * memory anyway, under the query's memory limit. A keyless join cannot be partitioned and always
+ * builds in memory.
  *
  * <p>NULL_AWARE_ANTI is {@code NOT IN}: an empty build side keeps every probe row, a build side
- * with a NULL key keeps none, otherwise the probe rows whose key is not NULL and has no match. It
- * supports one key and no residual; anything else fails with {@link ErrorCode#NOT_SUPPORTED}.
+ * with a NULL key keeps none, otherwise the probe rows whose key is not NULL and has no match.
+ * RIGHT_NULL_AWARE_ANTI is the same with the sides swapped. Both support one key and no residual;
+ * anything else fails with {@link ErrorCode#NOT_SUPPORTED}.
  */
 public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Batch>> {
   /** The join's seed for {@link PartitionFiles} (the aggregation uses another). */
@@ -126,8 +140,11 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
     SPILLING_PROBE,
     /** Joining probe batches (from the input, or from the current partition's file). */
     PROBING,
-    /** RIGHT and FULL: emitting the (current partition's) build rows no pair matched. */
-    UNMATCHED_BUILD
+    /**
+     * RIGHT, FULL and RIGHT_*: emitting the (current partition's) build rows the type keeps once
+     * the probe side is over.
+     */
+    BUILD_ROWS
   }
 
   /** Partitions that spilled build rows pass before the join splits them no further. */
@@ -197,7 +214,7 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
               + " and "
               + buildKeys.size());
     }
-    if (type == JoinType.NULL_AWARE_ANTI && residual != null) {
+    if (type.nullAware() && residual != null) {
       // A residual makes NOT IN depend on which NULL comparisons the residual would have let
       // through; rather than guess, refuse.
       throw new TarnException(
@@ -205,7 +222,7 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
           "NOT IN with a condition besides the equality of its values is not supported: "
               + residual);
     }
-    if (type == JoinType.NULL_AWARE_ANTI && probeKeys.size() > 1) {
+    if (type.nullAware() && probeKeys.size() > 1) {
       // (a, b) NOT IN (...) with a partly NULL row compares column by column; one key only.
       throw new TarnException(
           ErrorCode.NOT_SUPPORTED,
@@ -272,10 +289,22 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
     private final Inlet<Batch> buildIn = shape.in1();
     private final Outlet<Batch> out = shape.out();
     private final boolean keyless = probeKeys.length == 0;
-    private final boolean emitsPairs = !type.probeColumnsOnly();
-    private final boolean tracksBuild = type == JoinType.RIGHT || type == JoinType.FULL;
+    private final boolean emitsPairs = !type.probeColumnsOnly() && !type.buildColumnsOnly();
+    // RIGHT and FULL emit unmatched build rows, the RIGHT_ semi and anti joins marked or unmarked
+    // ones: all of them mark the build rows that pairs match.
+    private final boolean tracksBuild =
+        type == JoinType.RIGHT || type == JoinType.FULL || type.buildColumnsOnly();
     // SEMI and ANTI only ask whether a probe row has a match: once it has, skip its other pairs.
     private final boolean skipMatched = type.probeColumnsOnly();
+    // The RIGHT_ semi and anti joins only ask whether a build row has a match: once it has, skip
+    // the pairs that would mark it again.
+    private final boolean skipMarkedBuild = type.buildColumnsOnly();
+    // Without probe rows, only these have build rows to emit.
+    private final boolean emitsBuildWithoutProbe =
+        type == JoinType.RIGHT
+            || type == JoinType.FULL
+            || type == JoinType.RIGHT_ANTI
+            || type == JoinType.RIGHT_NULL_AWARE_ANTI;
     private final List<Batch> buildBatches = new ArrayList<>();
     private final ArrayDeque<Batch> pending = new ArrayDeque<>();
     private final int[] pairProbe = new int[BATCH_ROWS];
@@ -291,6 +320,12 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
     private GroupTable table;
     private boolean buildHasNullKey;
     private long[] buildMatched;
+    // RIGHT_ joins without a residual: the groups whose build rows are all marked already.
+    private boolean[] groupMarked;
+    // RIGHT_NULL_AWARE_ANTI: each build row's group, -1 for a NULL key.
+    private int[] buildGroups;
+    // Whether any probe row arrived (RIGHT_NULL_AWARE_ANTI keeps NULL build keys only without).
+    private boolean probeSeen;
 
     // The probe batch being joined and the cursor over its candidate pairs.
     private Batch current;
@@ -301,8 +336,8 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
     private int cursorBuild;
     private boolean probeDone;
 
-    // RIGHT and FULL after the probe side: the next build row to consider, and NULL probe columns.
-    private int unmatchedCursor;
+    // BUILD_ROWS: the next build row to consider, and NULL probe columns (RIGHT and FULL).
+    private int buildCursor;
     private Batch emptyProbe;
 
     // Spilling: the bytes of the retained build batches, the partition files being written, and
@@ -398,14 +433,21 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
                 pull(probeIn);
                 return;
               }
+              probeSeen = true;
               if (phase == Phase.SPILLING_PROBE) {
                 long start = System.nanoTime();
                 long cpuStart = OperatorStats.threadCpuNanos();
+                boolean nullKey;
                 try {
-                  spillProbe(batch);
+                  nullKey = spillProbe(batch);
                 } finally {
                   stats.addTime(
                       System.nanoTime() - start, OperatorStats.threadCpuNanos() - cpuStart);
+                }
+                if (nullKey && type == JoinType.RIGHT_NULL_AWARE_ANTI) {
+                  // NOT IN against a NULL: no build row can be kept.
+                  completeStage();
+                  return;
                 }
                 if (isAvailable(out)) {
                   drive();
@@ -417,10 +459,16 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
               current = batch;
               long start = System.nanoTime();
               long cpuStart = OperatorStats.threadCpuNanos();
+              boolean nullKey;
               try {
-                startProbeBatch();
+                nullKey = startProbeBatch();
               } finally {
                 stats.addTime(System.nanoTime() - start, OperatorStats.threadCpuNanos() - cpuStart);
+              }
+              if (nullKey && type == JoinType.RIGHT_NULL_AWARE_ANTI) {
+                // NOT IN against a NULL: no build row can be kept.
+                completeStage();
+                return;
               }
               if (isAvailable(out)) {
                 drive();
@@ -433,8 +481,9 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
               switch (phase) {
                 case BUILDING:
                 case SPILLING_BUILD:
-                  if (!tracksBuild) {
-                    // No probe rows: only RIGHT and FULL have anything to say about build rows.
+                  if (!emitsBuildWithoutProbe) {
+                    // No probe rows: only RIGHT, FULL and the RIGHT_ anti joins have anything to
+                    // say about build rows.
                     if (isAvailable(buildIn)) {
                       // A batch pushed but not yet grabbed would be dropped unclosed by cancel.
                       grab(buildIn).close();
@@ -448,7 +497,7 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
                   }
                   return;
                 case PROBING:
-                case UNMATCHED_BUILD:
+                case BUILD_ROWS:
                   if (current == null && isAvailable(out)) {
                     drive();
                   }
@@ -482,8 +531,15 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
       if (type == JoinType.NULL_AWARE_ANTI) {
         return buildRows > 0 && buildHasNullKey;
       }
-      return buildRows == 0
-          && (type == JoinType.INNER || type == JoinType.SEMI || type == JoinType.RIGHT);
+      return buildRows == 0 && emptyBuildEndsJoin();
+    }
+
+    /** Whether an empty build side (or partition of it) makes the output empty. */
+    private boolean emptyBuildEndsJoin() {
+      return type == JoinType.INNER
+          || type == JoinType.SEMI
+          || type == JoinType.RIGHT
+          || type.buildColumnsOnly();
     }
 
     /** Pushes one batch if there is output to be had, doing as much work as that takes. */
@@ -538,7 +594,7 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
                 continue;
               }
               if (tracksBuild) {
-                phase = Phase.UNMATCHED_BUILD;
+                phase = Phase.BUILD_ROWS;
                 continue;
               }
               if (!timedNextPartition()) {
@@ -557,10 +613,10 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
               completeStage();
               return;
             }
-            phase = Phase.UNMATCHED_BUILD;
+            phase = Phase.BUILD_ROWS;
             continue;
-          case UNMATCHED_BUILD:
-            if (!emitUnmatchedBuild()) {
+          case BUILD_ROWS:
+            if (!emitBuildRows()) {
               if (partitioned && timedNextPartition()) {
                 continue;
               }
@@ -625,14 +681,16 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
     }
 
     /**
-     * Writes a probe batch to the partition files and closes it. A probe row with a NULL key
-     * matches nothing, so it is settled here instead of spilled: LEFT, FULL and ANTI emit it
-     * unmatched; INNER, RIGHT and SEMI drop it, and so does NOT IN, whose (spilled, hence not
-     * empty) build side makes a NULL probe value unknown.
+     * Writes a probe batch to the partition files and closes it; true when a row has a NULL key. A
+     * probe row with a NULL key matches nothing, so it is settled here instead of spilled: LEFT,
+     * FULL and ANTI emit it unmatched; INNER, RIGHT, SEMI and the RIGHT_ joins drop it, and so does
+     * NOT IN, whose (spilled, hence not empty) build side makes a NULL probe value unknown (the
+     * caller ends RIGHT_NULL_AWARE_ANTI, which a NULL probe key empties).
      */
-    private void spillProbe(Batch batch) {
+    private boolean spillProbe(Batch batch) {
+      boolean[] nullKeys = null;
       try {
-        boolean[] nullKeys = nullKeyRows(batch, probeKeys);
+        nullKeys = nullKeyRows(batch, probeKeys);
         if (nullKeys != null) {
           switch (type) {
             case LEFT:
@@ -651,6 +709,9 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
             case RIGHT:
             case SEMI:
             case NULL_AWARE_ANTI:
+            case RIGHT_SEMI:
+            case RIGHT_ANTI:
+            case RIGHT_NULL_AWARE_ANTI:
               break;
           }
         }
@@ -658,6 +719,7 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
       } finally {
         batch.close();
       }
+      return nullKeys != null;
     }
 
     /** Rows with a NULL in any key column, or null when there are none. */
@@ -718,16 +780,17 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
       head = null;
       next = null;
       buildMatched = null;
+      groupMarked = null;
+      buildGroups = null;
       buildHasNullKey = false;
       buildRows = 0;
-      unmatchedCursor = 0;
+      buildCursor = 0;
       while (!partitions.isEmpty()) {
         SpilledPartition partition = partitions.poll();
-        if (partition.probe() == null && !tracksBuild) {
+        if (partition.probe() == null && !emitsBuildWithoutProbe) {
           continue;
         }
-        if (partition.build() == null
-            && (type == JoinType.INNER || type == JoinType.SEMI || type == JoinType.RIGHT)) {
+        if (partition.build() == null && emptyBuildEndsJoin()) {
           continue;
         }
         if (!loadBuild(partition)) {
@@ -852,6 +915,12 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
       }
       table = new GroupTable(longKeys, Math.max(16, buildRows));
       int[] ids = table.getOrInsert(keyLanes(buildSide, buildKeys, buildColumns), buildRows, false);
+      if (type == JoinType.RIGHT_NULL_AWARE_ANTI) {
+        buildGroups = ids;
+      }
+      if (skipMarkedBuild && residual == null) {
+        groupMarked = new boolean[table.size()];
+      }
       head = new int[table.size()];
       Arrays.fill(head, -1);
       next = new int[buildRows];
@@ -876,17 +945,25 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
       return lanes;
     }
 
-    private void startProbeBatch() {
+    /** Looks up the current probe batch's candidates; true when a row has a NULL NOT IN key. */
+    private boolean startProbeBatch() {
       int rows = current.rowCount();
+      boolean nullKey = false;
       if (!keyless) {
         Lane[] lanes = keyLanes(current, probeKeys, probeColumns);
         currentGroups = table.find(lanes, rows);
-        // NULL_AWARE_ANTI has exactly one key (checked on construction).
-        currentNullKeys = type == JoinType.NULL_AWARE_ANTI ? lanes[0].nulls : null;
+        // The NOT IN joins have exactly one key (checked on construction).
+        currentNullKeys = type.nullAware() ? lanes[0].nulls : null;
+        if (currentNullKeys != null) {
+          for (int i = 0; i < rows && !nullKey; i++) {
+            nullKey = currentNullKeys[i];
+          }
+        }
       }
       probeMatched = new boolean[rows];
       cursorRow = 0;
       cursorBuild = NOT_STARTED;
+      return nullKey;
     }
 
     /** The first candidate build row of probe row {@code row}, or -1. */
@@ -901,6 +978,11 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
     /** Joins at most {@link #BATCH_ROWS} more candidate pairs of the current probe batch. */
     private void step() {
       int rows = current.rowCount();
+      if (skipMarkedBuild && residual == null) {
+        markCandidates(rows);
+        finishProbeBatch();
+        return;
+      }
       if (!emitsPairs && residual == null) {
         // Every candidate is a match: a probe row matches when it has one.
         for (int i = 0; i < rows; i++) {
@@ -917,8 +999,10 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
           r = -1;
         }
         while (r >= 0 && count < BATCH_ROWS) {
-          pairProbe[count] = i;
-          pairBuild[count++] = r;
+          if (!skipMarkedBuild || (buildMatched[r >>> 6] & (1L << r)) == 0) {
+            pairProbe[count] = i;
+            pairBuild[count++] = r;
+          }
           if (keyless) {
             r = r + 1 < buildRows ? r + 1 : -1;
           } else {
@@ -937,6 +1021,27 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
       }
       if (cursorRow == rows) {
         finishProbeBatch();
+      }
+    }
+
+    /**
+     * RIGHT_ joins without a residual: every candidate is a match, so each probe row marks every
+     * build row of its key. A key's rows are marked all at once, the first time a probe row has it.
+     */
+    private void markCandidates(int rows) {
+      if (keyless) {
+        // Every build row is a candidate of every probe row, and there is one.
+        Arrays.fill(buildMatched, -1L);
+        return;
+      }
+      for (int i = 0; i < rows; i++) {
+        int group = currentGroups[i];
+        if (group >= 0 && !groupMarked[group]) {
+          groupMarked[group] = true;
+          for (int r = head[group]; r >= 0; r = next[r]) {
+            buildMatched[r >>> 6] |= 1L << r;
+          }
+        }
       }
     }
 
@@ -990,6 +1095,9 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
       switch (type) {
         case INNER:
         case RIGHT:
+        case RIGHT_SEMI:
+        case RIGHT_ANTI:
+        case RIGHT_NULL_AWARE_ANTI:
           break;
         case LEFT:
         case FULL:
@@ -1053,18 +1161,31 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
       }
     }
 
-    /** Queues the next batch of build rows no pair matched; false when there are none left. */
-    private boolean emitUnmatchedBuild() {
+    /**
+     * Queues the next batch of build rows the type emits after the probe side; false when there are
+     * none left. RIGHT and FULL: the rows no pair matched, padded with NULL probe columns. The
+     * RIGHT_ joins, build columns only: RIGHT_SEMI the marked rows, RIGHT_ANTI the unmarked ones,
+     * RIGHT_NULL_AWARE_ANTI the unmarked ones whose key is not NULL, or all of them when there was
+     * no probe row (a probe side with a NULL key completed the stage before).
+     */
+    private boolean emitBuildRows() {
       int[] rows = new int[BATCH_ROWS];
       int count = 0;
-      while (unmatchedCursor < buildRows && count < BATCH_ROWS) {
-        int b = unmatchedCursor++;
-        if ((buildMatched[b >>> 6] & (1L << b)) == 0) {
+      long wanted = type == JoinType.RIGHT_SEMI ? 1 : 0;
+      boolean dropNullKeys = type == JoinType.RIGHT_NULL_AWARE_ANTI && probeSeen && !keyless;
+      while (buildCursor < buildRows && count < BATCH_ROWS) {
+        int b = buildCursor++;
+        if (((buildMatched[b >>> 6] >>> b) & 1L) == wanted
+            && !(dropNullKeys && buildGroups[b] < 0)) {
           rows[count++] = b;
         }
       }
       if (count == 0) {
         return false;
+      }
+      if (!emitsPairs) {
+        pending.add(BatchGather.gather(buildSide, rows, count, allocator));
+        return true;
       }
       if (emptyProbe == null) {
         emptyProbe = BatchRows.fromRows(probeColumns, List.of(), allocator);

@@ -56,6 +56,7 @@ class HashJoinSpillTest {
   static final List<List<Object>> probeRows = rows(2000, 41);
   static final List<List<Object>> buildRows = rows(1500, 42);
   static final List<List<Object>> noNullBuildRows = new ArrayList<>();
+  static final List<List<Object>> noNullProbeRows = new ArrayList<>();
   static final List<List<Object>> skewedProbeRows = new ArrayList<>();
   static final List<List<Object>> skewedBuildRows = new ArrayList<>();
 
@@ -87,6 +88,11 @@ class HashJoinSpillTest {
         noNullBuildRows.add(row);
       }
     }
+    for (List<Object> row : probeRows) {
+      if (row.get(0) != null && row.get(1) != null) {
+        noNullProbeRows.add(row);
+      }
+    }
     // 1350 build rows of key 7, which no hash can divide, and 4 probe rows that match them. Wide
     // rows: the bytes spilled are mostly rows, not per-batch framing.
     for (int i = 0; i < 1500; i++) {
@@ -100,6 +106,7 @@ class HashJoinSpillTest {
             .load("p_skewed", PROBE, skewedProbeRows)
             .load("b_skewed", BUILD, skewedBuildRows)
             .load("p", PROBE, probeRows)
+            .load("p_no_null", PROBE, noNullProbeRows)
             .load("p_few", PROBE, probeRows.subList(0, FEW))
             .load("p_empty", PROBE, List.of())
             .load("b", BUILD, buildRows)
@@ -116,7 +123,7 @@ class HashJoinSpillTest {
     for (JoinType type : JoinType.values()) {
       for (Keys keys : List.of(Keys.SINGLE, Keys.COMPOSITE)) {
         for (boolean residual : new boolean[] {false, true}) {
-          if (type == JoinType.NULL_AWARE_ANTI && (residual || keys == Keys.COMPOSITE)) {
+          if (type.nullAware() && (residual || keys == Keys.COMPOSITE)) {
             continue; // not supported, with or without spilling (HashJoinStageTest)
           }
           if (residual && keys == Keys.COMPOSITE) {
@@ -127,6 +134,11 @@ class HashJoinSpillTest {
           if (type == JoinType.NULL_AWARE_ANTI) {
             // With a NULL among the build keys NOT IN keeps nothing: without, it keeps rows.
             cases.add(Arguments.of(type, keys, residual, Data.NO_NULL_BUILD_KEYS));
+          }
+          if (type == JoinType.RIGHT_NULL_AWARE_ANTI) {
+            // With a NULL among the probe keys the swapped NOT IN keeps nothing: without, it keeps
+            // rows.
+            cases.add(Arguments.of(type, keys, residual, Data.NO_NULL_PROBE_KEYS));
           }
         }
       }
@@ -139,7 +151,10 @@ class HashJoinSpillTest {
   void spillingJoinMatchesDuckDbAndTheInMemoryJoin(
       JoinType type, Keys keys, boolean withResidual, Data data) {
     Expr residual = withResidual ? PV_LESS_THAN_BV : null;
-    List<List<Object>> probe = data == Data.EMPTY_PROBE ? List.of() : probeRows;
+    List<List<Object>> probe =
+        data == Data.EMPTY_PROBE
+            ? List.of()
+            : data == Data.NO_NULL_PROBE_KEYS ? noNullProbeRows : probeRows;
     List<List<Object>> build = data == Data.NO_NULL_BUILD_KEYS ? noNullBuildRows : buildRows;
     OperatorStats spilling = new OperatorStats("HashJoin");
     List<List<Object>> actual =
@@ -161,7 +176,7 @@ class HashJoinSpillTest {
   @ParameterizedTest
   @EnumSource(
       value = JoinType.class,
-      names = {"INNER", "FULL", "ANTI", "NULL_AWARE_ANTI"})
+      names = {"INNER", "FULL", "ANTI", "NULL_AWARE_ANTI", "RIGHT_SEMI", "RIGHT_ANTI"})
   void partitionsStillOverTheThresholdAreSplitAgain(JoinType type) {
     // 2 kB: every first-level partition (about 150 build rows) is over it and is split again.
     OperatorStats shallow = new OperatorStats("HashJoin");
@@ -194,7 +209,7 @@ class HashJoinSpillTest {
   @ParameterizedTest
   @EnumSource(
       value = JoinType.class,
-      names = {"INNER", "RIGHT", "FULL", "ANTI"})
+      names = {"INNER", "RIGHT", "FULL", "ANTI", "RIGHT_SEMI", "RIGHT_ANTI"})
   void oneKeyOverTheThresholdIsJoinedInMemory(JoinType type) {
     // The partition of key 7 is split once, then joined in memory: splitting cannot shrink it.
     OperatorStats stats = new OperatorStats("HashJoin");
@@ -277,7 +292,7 @@ class HashJoinSpillTest {
   @ParameterizedTest
   @EnumSource(
       value = JoinType.class,
-      names = {"INNER", "RIGHT"})
+      names = {"INNER", "RIGHT", "RIGHT_ANTI"})
   void cancellingWhileJoiningPartitionsLeaksNothing(JoinType type) {
     OperatorStats stats = new OperatorStats("HashJoin");
     BufferAllocator allocator = TestMemory.allocator();

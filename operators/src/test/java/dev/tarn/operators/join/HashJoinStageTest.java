@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tarn.core.batch.Batch;
+import dev.tarn.core.batch.BatchRows;
 import dev.tarn.core.error.ErrorCode;
 import dev.tarn.core.error.TarnException;
 import dev.tarn.core.expr.Expr;
@@ -55,6 +56,7 @@ class HashJoinStageTest {
   static final List<List<Object>> probeRows = RandomRows.generate(PROBE, 200, 0.1, 21);
   static final List<List<Object>> buildRows = RandomRows.generate(BUILD, 80, 0.1, 22);
   static final List<List<Object>> noNullBuildRows = new ArrayList<>();
+  static final List<List<Object>> noNullProbeRows = new ArrayList<>();
 
   /** How the two sides are keyed. */
   enum Keys {
@@ -78,7 +80,8 @@ class HashJoinStageTest {
     MIXED("p", "b"),
     EMPTY_BUILD("p", "b_empty"),
     EMPTY_PROBE("p_empty", "b"),
-    NO_NULL_BUILD_KEYS("p", "b_no_null");
+    NO_NULL_BUILD_KEYS("p", "b_no_null"),
+    NO_NULL_PROBE_KEYS("p_no_null", "b");
 
     final String probeTable;
     final String buildTable;
@@ -89,7 +92,17 @@ class HashJoinStageTest {
     }
 
     List<List<Object>> probe() {
-      return this == EMPTY_PROBE ? List.of() : probeRows;
+      switch (this) {
+        case EMPTY_PROBE:
+          return List.of();
+        case NO_NULL_PROBE_KEYS:
+          return noNullProbeRows;
+        case MIXED:
+        case EMPTY_BUILD:
+        case NO_NULL_BUILD_KEYS:
+          return probeRows;
+      }
+      throw new AssertionError(this);
     }
 
     List<List<Object>> build() {
@@ -100,6 +113,7 @@ class HashJoinStageTest {
           return noNullBuildRows;
         case MIXED:
         case EMPTY_PROBE:
+        case NO_NULL_PROBE_KEYS:
           return buildRows;
       }
       throw new AssertionError(this);
@@ -117,9 +131,15 @@ class HashJoinStageTest {
         noNullBuildRows.add(row);
       }
     }
+    for (List<Object> row : probeRows) {
+      if (row.get(0) != null && row.get(1) != null) {
+        noNullProbeRows.add(row);
+      }
+    }
     duck =
         new DuckDb()
             .load("p", PROBE, probeRows)
+            .load("p_no_null", PROBE, noNullProbeRows)
             .load("p_empty", PROBE, List.of())
             .load("b", BUILD, buildRows)
             .load("b_empty", BUILD, List.of())
@@ -149,7 +169,7 @@ class HashJoinStageTest {
   @MethodSource("matrix")
   void matchesDuckDb(JoinType type, Keys keys, boolean withResidual, Data data) {
     Expr residual = withResidual ? PV_LESS_THAN_BV : null;
-    if (type == JoinType.NULL_AWARE_ANTI && (withResidual || keys == Keys.COMPOSITE)) {
+    if (type.nullAware() && (withResidual || keys == Keys.COMPOSITE)) {
       try (BufferAllocator allocator = TestMemory.allocator()) {
         assertThatThrownBy(() -> stage(type, keys, residual, allocator, new OperatorStats("j")))
             .isInstanceOfSatisfying(
@@ -202,6 +222,21 @@ class HashJoinStageTest {
           return "SELECT * FROM " + p + " WHERE NOT EXISTS (SELECT 1 FROM " + b + ")";
         }
         return "SELECT * FROM " + p + " WHERE pk NOT IN (SELECT bk FROM " + b + ")";
+      case RIGHT_SEMI:
+        return "SELECT * FROM " + b + " WHERE EXISTS (SELECT 1 FROM " + p + " WHERE " + on + ")";
+      case RIGHT_ANTI:
+        return "SELECT * FROM "
+            + b
+            + " WHERE NOT EXISTS (SELECT 1 FROM "
+            + p
+            + " WHERE "
+            + on
+            + ")";
+      case RIGHT_NULL_AWARE_ANTI:
+        if (keys == Keys.KEYLESS) {
+          return "SELECT * FROM " + b + " WHERE NOT EXISTS (SELECT 1 FROM " + p + ")";
+        }
+        return "SELECT * FROM " + b + " WHERE bk NOT IN (SELECT pk FROM " + p + ")";
     }
     throw new AssertionError(type);
   }
@@ -253,7 +288,7 @@ class HashJoinStageTest {
   @ParameterizedTest
   @EnumSource(
       value = JoinType.class,
-      names = {"INNER", "SEMI", "RIGHT"})
+      names = {"INNER", "SEMI", "RIGHT", "RIGHT_SEMI", "RIGHT_ANTI", "RIGHT_NULL_AWARE_ANTI"})
   void emptyBuildSideCompletesWithoutReadingProbe(JoinType type) {
     for (Keys keys : List.of(Keys.SINGLE, Keys.KEYLESS)) {
       assertThat(probeBatchesPulled(type, keys, List.of())).as("%s %s", type, keys).isZero();
@@ -265,6 +300,84 @@ class HashJoinStageTest {
     List<List<Object>> build =
         List.of(TestBatches.row(1L, "a", 1.0), TestBatches.row(null, "b", 2.0));
     assertThat(probeBatchesPulled(JoinType.NULL_AWARE_ANTI, Keys.SINGLE, build)).isZero();
+  }
+
+  @Test
+  void rightNotInOverProbeSideWithNullKeyCompletesWithoutReadingAllOfProbe() {
+    // The endless probe side's rows have key 1; one NULL key among them empties the result.
+    AtomicInteger pulled = new AtomicInteger();
+    try (BufferAllocator allocator = TestMemory.allocator()) {
+      Source<Batch, ?> probe =
+          Source.repeat(0)
+              .map(
+                  i ->
+                      TestBatches.batch(
+                          allocator,
+                          PROBE,
+                          TestBatches.row(pulled.incrementAndGet() == 3 ? null : 1L, "a", 2L)));
+      List<List<Object>> build =
+          List.of(TestBatches.row(1L, "a", 1.0), TestBatches.row(2L, "b", 2.0));
+      List<List<Object>> rows =
+          StreamTesting.runRows(
+              joined(
+                  probe,
+                  lazyBatches(allocator, BUILD, build, 1),
+                  stage(
+                      JoinType.RIGHT_NULL_AWARE_ANTI,
+                      Keys.SINGLE,
+                      null,
+                      allocator,
+                      new OperatorStats("j"))));
+      assertThat(rows).isEmpty();
+    }
+    assertThat(pulled.get()).isLessThan(10);
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = JoinType.class,
+      names = {"RIGHT_SEMI", "RIGHT_ANTI"})
+  void rightSemiAndAntiOverManyBatchesMatchDuckDb(JoinType type) {
+    // 20000 build rows over 1000 keys (20 each, NULL every 97th), probed by 3000 rows over keys
+    // 0..499 (6 each): the kept build rows span several output batches, and each key's rows are
+    // marked by its first probe row.
+    List<List<Object>> build = new ArrayList<>();
+    for (long i = 0; i < 20_000; i++) {
+      build.add(TestBatches.row(i % 97 == 0 ? null : i % 1000, "b" + (i % 3), (double) i));
+    }
+    List<List<Object>> probe = new ArrayList<>();
+    for (long i = 0; i < 3000; i++) {
+      probe.add(TestBatches.row((int) (i % 500), "b" + (i % 3), i));
+    }
+    try (DuckDb big = new DuckDb().load("p", PROBE, probe).load("b", BUILD, build)) {
+      for (Keys keys : List.of(Keys.SINGLE, Keys.COMPOSITE)) {
+        for (Expr residual : java.util.Arrays.asList(null, PV_LESS_THAN_BV)) {
+          OperatorStats stats = new OperatorStats("HashJoin");
+          List<List<Object>> actual = new ArrayList<>();
+          try (BufferAllocator allocator = TestMemory.allocator()) {
+            List<Batch> out =
+                StreamTesting.run(
+                    joined(
+                        lazyBatches(allocator, PROBE, probe, 1000),
+                        lazyBatches(allocator, BUILD, build, 3000),
+                        stage(type, keys, residual, allocator, stats)));
+            for (Batch batch : out) {
+              assertThat(batch.rowCount()).isBetween(1, HashJoinStage.BATCH_ROWS);
+              actual.addAll(BatchRows.toRows(batch));
+              batch.close();
+            }
+          }
+          String sql = duckSql(type, keys, residual != null, Data.MIXED);
+          assertThat(StreamTesting.canonicalSorted(actual))
+              .as(sql)
+              .isEqualTo(StreamTesting.canonicalSorted(big.query(sql)));
+          if (keys == Keys.SINGLE && residual == null) {
+            assertThat(actual).hasSizeGreaterThan(HashJoinStage.BATCH_ROWS);
+          }
+          assertThat(stats.rowsOut()).isEqualTo(actual.size());
+        }
+      }
+    }
   }
 
   @ParameterizedTest
@@ -328,7 +441,7 @@ class HashJoinStageTest {
   @ParameterizedTest
   @EnumSource(
       value = JoinType.class,
-      names = {"INNER", "LEFT", "SEMI", "ANTI", "NULL_AWARE_ANTI"})
+      names = {"INNER", "LEFT", "SEMI", "ANTI", "NULL_AWARE_ANTI", "RIGHT_SEMI"})
   void emptyProbeSideCompletesWithoutReadingAllOfBuild(JoinType type) {
     List<Batch> made = java.util.Collections.synchronizedList(new ArrayList<>());
     try (BufferAllocator allocator = TestMemory.allocator()) {
@@ -397,7 +510,7 @@ class HashJoinStageTest {
   @ParameterizedTest
   @EnumSource(
       value = JoinType.class,
-      names = {"INNER", "LEFT", "RIGHT", "FULL", "SEMI", "ANTI"})
+      names = {"INNER", "LEFT", "RIGHT", "FULL", "SEMI", "ANTI", "RIGHT_SEMI", "RIGHT_ANTI"})
   void residualRejectingLongRunsOfPairsMatchesDuckDb(JoinType type) {
     // 1500 x 700 keyless pairs, almost none passing: the join yields between steps many times.
     List<List<Object>> probe = RandomRows.generate(PROBE, 1500, 0.05, 31);

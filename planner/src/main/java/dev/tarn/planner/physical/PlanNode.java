@@ -205,8 +205,9 @@ public sealed interface PlanNode extends TarnMessage
 
   /**
    * Hash join: builds a hash table on {@code build} (right), probes it with {@code probe} (left).
-   * Output: probe columns then build columns. {@code residual}, if not null, is evaluated over that
-   * output layout and must be TRUE for a match.
+   * Output: probe columns then build columns (or one side's, see {@link #outputColumns}). {@code
+   * residual}, if not null, is evaluated over probe columns then build columns and must be TRUE for
+   * a match.
    */
   record Join(
       JoinType type,
@@ -227,11 +228,17 @@ public sealed interface PlanNode extends TarnMessage
       }
     }
 
-    /** Probe columns, then build columns unless the type keeps probe columns only. */
+    /**
+     * Probe columns, then build columns, unless the type keeps one side's columns only (SEMI and
+     * ANTI joins: the probe side's, their RIGHT_ variants: the build side's).
+     */
     @Override
     public List<Column> outputColumns() {
       if (type.probeColumnsOnly()) {
         return probe.outputColumns();
+      }
+      if (type.buildColumnsOnly()) {
+        return build.outputColumns();
       }
       return java.util.stream.Stream.concat(
               probe.outputColumns().stream(), build.outputColumns().stream())

@@ -1,5 +1,6 @@
 package dev.tarn.planner.stages;
 
+import dev.tarn.core.expr.Expr;
 import dev.tarn.core.meta.Column;
 import dev.tarn.core.plan.AggregateCall;
 import dev.tarn.core.plan.AggregateFunction;
@@ -55,9 +56,16 @@ import java.util.List;
  *
  * Stage ids are given depth-first from the root (0), probe side before build side.
  *
+ * <p>An {@code EXISTS}, {@code NOT EXISTS} or {@code NOT IN} join keeps rows of its probe side
+ * only. When its build side is too big to broadcast and estimated to hold more rows than its probe
+ * side, the hash table goes on the probe side instead: {@code WHERE EXISTS (SELECT * FROM lineitem
+ * WHERE l_orderkey = o_orderkey)} over a few orders becomes a RIGHT_SEMI join probed by lineitem,
+ * both sides HASHed on the key, and each task emits the orders its lineitems marked.
+ *
  * <p>The other exchanges: a join without keys (a cross join, or a non-equi condition) BROADCASTs
  * its build side into the probe side's stage, except RIGHT and FULL, whose two sides are GATHERed
- * into a SINGLE stage; a NULL_AWARE_ANTI join always broadcasts. Each input of a UNION ALL is a
+ * into a SINGLE stage; a NULL_AWARE_ANTI join always broadcasts, and its turned-around form,
+ * RIGHT_NULL_AWARE_ANTI, GATHERs both sides into a SINGLE stage. Each input of a UNION ALL is a
  * stage of its own that GATHERs into the union's SINGLE stage. A window's input is HASHed on its
  * PARTITION BY keys into a HASH stage, or GATHERed into a SINGLE one without them.
  */
@@ -309,10 +317,17 @@ public final class StageSplitter {
    * always broadcast. Without keys, any pair may match: the build side is broadcast, except for
    * RIGHT and FULL, whose unmatched build rows can only be known in one place: both sides are
    * gathered into a SINGLE stage.
+   *
+   * <p>A keyed SEMI, ANTI or NULL_AWARE_ANTI join whose build side is too big to broadcast and
+   * estimated to hold more rows than its probe side is turned around first (see {@link
+   * #buildOnPreserved}): RIGHT_SEMI and RIGHT_ANTI, both sides HASH-partitioned;
+   * RIGHT_NULL_AWARE_ANTI, both sides GATHERed into a SINGLE stage.
    */
-  private PlanNode join(PlanNode.Join join, Piece piece) {
+  private PlanNode join(PlanNode.Join original, Piece piece) {
+    PlanNode.Join join = buildOnPreserved(original);
     JoinType type = join.type();
-    boolean keepsUnmatchedBuild = type == JoinType.RIGHT || type == JoinType.FULL;
+    boolean keepsUnmatchedBuild =
+        type == JoinType.RIGHT || type == JoinType.FULL || type.buildColumnsOnly();
     boolean broadcast;
     if (join.probeKeys().isEmpty()) {
       broadcast = !keepsUnmatchedBuild;
@@ -330,11 +345,14 @@ public final class StageSplitter {
       return new PlanNode.Join(
           type, probe, build, join.probeKeys(), join.buildKeys(), join.residual());
     }
-    if (join.probeKeys().isEmpty()) {
+    if (join.probeKeys().isEmpty() || type == JoinType.RIGHT_NULL_AWARE_ANTI) {
+      // RIGHT_NULL_AWARE_ANTI keeps nothing if the probe side has a NULL key anywhere, and keeps
+      // NULL build keys only if the probe side is empty everywhere: one task must see all of it.
       PlanNode.RemoteSource probe = exchange(join.probe(), OutputPartitioning.GATHER, piece);
       PlanNode.RemoteSource build = exchange(join.build(), OutputPartitioning.GATHER, piece);
       piece.distribute(Distribution.SINGLE);
-      return new PlanNode.Join(type, probe, build, List.of(), List.of(), join.residual());
+      return new PlanNode.Join(
+          type, probe, build, join.probeKeys(), join.buildKeys(), join.residual());
     }
     PlanNode.RemoteSource probe =
         exchange(join.probe(), OutputPartitioning.hash(join.probeKeys()), piece);
@@ -343,6 +361,54 @@ public final class StageSplitter {
     piece.distribute(Distribution.HASH);
     return new PlanNode.Join(
         type, probe, build, join.probeKeys(), join.buildKeys(), join.residual());
+  }
+
+  /**
+   * The join to place for {@code join}: the same join, or for a SEMI, ANTI or NULL_AWARE_ANTI join
+   * better built on its preserved (probe) side, its RIGHT_ variant with the sides swapped. The hash
+   * table then holds the preserved rows and the other side streams past it marking them (TPC-H Q4
+   * keeps 52 k of 57 k orders tested against 3.8 M lineitems: the table holds the orders).
+   *
+   * <p>Only when the other side is too big to broadcast: a broadcast build side costs no exchange
+   * of the probe side, and the marks of a RIGHT_ join must be global, so its build side (the
+   * preserved one) can never be the broadcast one. And only when the estimates say the preserved
+   * side has fewer rows; without estimates nothing changes.
+   */
+  private PlanNode.Join buildOnPreserved(PlanNode.Join join) {
+    JoinType swapped =
+        switch (join.type()) {
+          case SEMI -> JoinType.RIGHT_SEMI;
+          case ANTI -> JoinType.RIGHT_ANTI;
+          case NULL_AWARE_ANTI -> JoinType.RIGHT_NULL_AWARE_ANTI;
+          // Only the types that keep one side's columns can swap without reordering the output.
+          case INNER, LEFT, RIGHT, FULL, RIGHT_SEMI, RIGHT_ANTI, RIGHT_NULL_AWARE_ANTI -> null;
+        };
+    if (swapped == null) {
+      return join;
+    }
+    if (join.probeKeys().isEmpty()) {
+      // A keyless join compares every pair in one place or against a broadcast side anyway.
+      return join;
+    }
+    PlanEstimates.Estimate preserved = estimates.of(join.probe());
+    PlanEstimates.Estimate other = estimates.of(join.build());
+    if (preserved == null || other == null || !(preserved.rows() < other.rows())) {
+      return join;
+    }
+    if (options.broadcastThresholdBytes() > 0
+        && other.bytes() < options.broadcastThresholdBytes()) {
+      return join;
+    }
+    int probeWidth = join.probe().outputColumns().size();
+    int buildWidth = join.build().outputColumns().size();
+    // The residual reads (probe columns, build columns); the sides trade places.
+    Expr residual =
+        join.residual() == null
+            ? null
+            : Expr.mapColumns(
+                join.residual(), i -> i < probeWidth ? i + buildWidth : i - probeWidth);
+    return new PlanNode.Join(
+        swapped, join.build(), join.probe(), join.buildKeys(), join.probeKeys(), residual);
   }
 
   /**

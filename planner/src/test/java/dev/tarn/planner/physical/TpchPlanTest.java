@@ -100,7 +100,11 @@ class TpchPlanTest {
     List<PlanNode.Join> joins = joins(plan(21));
     List<PlanNode.Join> semiAndAnti = new ArrayList<>();
     for (PlanNode.Join join : joins) {
-      if (join.type() == JoinType.SEMI || join.type() == JoinType.ANTI) {
+      // Either side may be the build side (BuildSideSemiJoinTest).
+      if (join.type() == JoinType.SEMI
+          || join.type() == JoinType.ANTI
+          || join.type() == JoinType.RIGHT_SEMI
+          || join.type() == JoinType.RIGHT_ANTI) {
         semiAndAnti.add(join);
       }
     }
