@@ -153,7 +153,8 @@ public class HashAggregateBenchmark extends OperatorBenchmark {
       }
       for (int c = 0; c < 3; c++) {
         calls.add(
-            new AggregateCall(AggregateFunction.AVG, first + c, false, types[c], "avg_" + names[c]));
+            new AggregateCall(
+                AggregateFunction.AVG, first + c, false, types[c], "avg_" + names[c]));
         output.add(new Column("avg_" + names[c], types[c]));
       }
       calls.add(new AggregateCall(AggregateFunction.COUNT_STAR, -1, false, SqlType.BIGINT, "n"));
@@ -168,8 +169,10 @@ public class HashAggregateBenchmark extends OperatorBenchmark {
       columns.addAll(List.of(new Column("v", SqlType.BIGINT), new Column("d", SqlType.DOUBLE)));
       values.addAll(List.of(longs, doubles));
       calls.add(new AggregateCall(AggregateFunction.SUM, first, false, SqlType.BIGINT, "sum_v"));
-      calls.add(new AggregateCall(AggregateFunction.COUNT, first, false, SqlType.BIGINT, "count_v"));
-      calls.add(new AggregateCall(AggregateFunction.AVG, first + 1, false, SqlType.DOUBLE, "avg_d"));
+      calls.add(
+          new AggregateCall(AggregateFunction.COUNT, first, false, SqlType.BIGINT, "count_v"));
+      calls.add(
+          new AggregateCall(AggregateFunction.AVG, first + 1, false, SqlType.DOUBLE, "avg_d"));
       output.addAll(
           List.of(
               new Column("sum_v", SqlType.BIGINT),
