@@ -14,6 +14,10 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.BitVectorHelper;
+import org.apache.arrow.vector.DecimalVector;
+import org.apache.arrow.vector.FieldVector;
 
 /**
  * The state of one aggregate call for every group: primitive arrays indexed by group id.
@@ -324,6 +328,41 @@ abstract class Accumulator {
     }
   }
 
+  /**
+   * Folds a decimal column at the cells' scale straight from its Arrow buffer into cells (rows with
+   * group -1 or NULL skipped), without reading it into a lane first; false, doing nothing, when the
+   * column is of another type or scale and has to be converted by the lane path.
+   */
+  static boolean addDecimalColumn(
+      Batch input,
+      int column,
+      SqlType type,
+      DecimalCells cells,
+      boolean[] seen,
+      int[] groups,
+      int rows) {
+    if (type.kind() != Kind.DECIMAL
+        || type.scale() != cells.scale()
+        || !(input.vector(column) instanceof DecimalVector vector)) {
+      return false;
+    }
+    cells.addColumn(vector.getDataBuffer(), readNulls(vector, rows), groups, rows, seen);
+    return true;
+  }
+
+  /** Per-row NULL marks of a vector's first {@code rows} values, or null when it has no NULL. */
+  static boolean[] readNulls(FieldVector vector, int rows) {
+    if (vector.getNullCount() == 0) {
+      return null;
+    }
+    boolean[] nulls = new boolean[rows];
+    ArrowBuf validity = vector.getValidityBuffer();
+    for (int i = 0; i < rows; i++) {
+      nulls[i] = BitVectorHelper.get(validity, i) == 0;
+    }
+    return nulls;
+  }
+
   /** Folds a decimal lane into cells (rows with group -1 or NULL skipped). */
   static void addDecimals(
       Lane.Decimals lane, DecimalCells cells, boolean[] seen, int[] groups, int rows) {
@@ -351,7 +390,7 @@ abstract class Accumulator {
   static Lane.Decimals decimalResults(
       DecimalCells cells, SqlType type, boolean[] seen, int from, int count) {
     boolean[] nulls = nullsOf(seen, from, count);
-    if (!cells.isWide()) {
+    if (cells.fitLongs(from, count)) {
       long[] out = new long[count];
       for (int i = 0; i < count; i++) {
         out[i] = cells.unscaled(from + i);
@@ -388,6 +427,9 @@ abstract class Accumulator {
 
     @Override
     void add(Batch input, int[] groups, int rows) {
+      if (addDecimalColumn(input, column, type, cells, seen, groups, rows)) {
+        return;
+      }
       Lane.Decimals lane =
           Lanes.asDecimals(read(input, column, type), resultType.scale(), resultType);
       addDecimals(lane, cells, seen, groups, rows);
@@ -504,9 +546,14 @@ abstract class Accumulator {
 
     @Override
     void add(Batch input, int[] groups, int rows) {
-      Lane.Decimals lane = Lanes.asDecimals(read(input, column, type), type.scale(), sumType);
-      addDecimals(lane, cells, seen, groups, rows);
-      boolean[] nulls = lane.nulls;
+      boolean[] nulls;
+      if (addDecimalColumn(input, column, type, cells, seen, groups, rows)) {
+        nulls = readNulls(input.vector(column), rows);
+      } else {
+        Lane.Decimals lane = Lanes.asDecimals(read(input, column, type), type.scale(), sumType);
+        addDecimals(lane, cells, seen, groups, rows);
+        nulls = lane.nulls;
+      }
       if (merge) {
         Lane.Longs partialCounts = (Lane.Longs) read(input, column + 1, SqlType.BIGINT);
         for (int i = 0; i < rows; i++) {

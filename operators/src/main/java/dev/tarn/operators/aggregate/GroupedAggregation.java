@@ -68,7 +68,7 @@ final class GroupedAggregation implements AutoCloseable {
     this.inputColumns = inputColumns;
     this.outputColumns = outputColumns;
     this.allocator = allocator;
-    this.groups = new GroupTable(singleLongKey, 1024);
+    this.groups = new GroupTable(singleLongKey, true, 1024);
     this.accumulators = new Accumulator[calls.size()];
     this.distinctTables = new GroupTable[calls.size()];
     for (int c = 0; c < calls.size(); c++) {

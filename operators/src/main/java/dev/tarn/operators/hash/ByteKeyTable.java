@@ -1,5 +1,8 @@
 package dev.tarn.operators.hash;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -8,6 +11,10 @@ import java.util.Arrays;
  * allocates nothing. Ids are assigned 0, 1, 2, ... in first-seen order.
  */
 public final class ByteKeyTable {
+  /** Reads 8 bytes as one long, as the byte-by-byte little-endian assembly it replaces did. */
+  private static final VarHandle LITTLE_ENDIAN_LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
   /** Per slot: the key's hash in the high half, its id plus one in the low half; 0 is empty. */
   private long[] slots;
 
@@ -34,9 +41,32 @@ public final class ByteKeyTable {
     return arena.length + (long) slots.length * 8 + (long) keyStart.length * 12;
   }
 
+  /**
+   * The ids of the keys {@code data[offsets[i], offsets[i + 1])}, {@code i < rows}, into {@code
+   * ids}, inserting absent keys; rows marked in {@code skip} (null for none) get -1. All rows are
+   * hashed in one pass before any is probed, so that the hashing loop runs without the probes'
+   * cache misses in between.
+   */
+  public void getOrInsertAll(byte[] data, int[] offsets, int rows, boolean[] skip, int[] ids) {
+    int[] hashes = new int[rows];
+    for (int i = 0; i < rows; i++) {
+      hashes[i] = hash(data, offsets[i], offsets[i + 1] - offsets[i]);
+    }
+    for (int i = 0; i < rows; i++) {
+      if (skip != null && skip[i]) {
+        ids[i] = -1;
+      } else {
+        ids[i] = getOrInsert(data, offsets[i], offsets[i + 1] - offsets[i], hashes[i]);
+      }
+    }
+  }
+
   /** The id of {@code data[start, start + length)}, inserting it if absent. */
   public int getOrInsert(byte[] data, int start, int length) {
-    int hash = hash(data, start, length);
+    return getOrInsert(data, start, length, hash(data, start, length));
+  }
+
+  private int getOrInsert(byte[] data, int start, int length, int hash) {
     int slot = hash & mask;
     while (true) {
       long entry = slots[slot];
@@ -125,15 +155,7 @@ public final class ByteKeyTable {
     int i = start;
     int end = start + length;
     for (; i + 8 <= end; i += 8) {
-      long word =
-          (data[i] & 0xffL)
-              | (data[i + 1] & 0xffL) << 8
-              | (data[i + 2] & 0xffL) << 16
-              | (data[i + 3] & 0xffL) << 24
-              | (data[i + 4] & 0xffL) << 32
-              | (data[i + 5] & 0xffL) << 40
-              | (data[i + 6] & 0xffL) << 48
-              | (data[i + 7] & 0xffL) << 56;
+      long word = (long) LITTLE_ENDIAN_LONGS.get(data, i);
       h = (h ^ LongHashTable.mix(word)) * 0x9E3779B97F4A7C15L;
     }
     for (; i < end; i++) {

@@ -1,8 +1,11 @@
 package dev.tarn.operators.hash;
 
 import dev.tarn.operators.expr.Lane;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteOrder;
 
 /**
  * Encodes the key columns of each row into one byte string, column by column, so that rows with
@@ -10,8 +13,14 @@ import java.math.BigInteger;
  * from. Per value: a NULL marker byte, then integers/dates/timestamps as 8 bytes, doubles as their
  * normalized bits, decimals as the 16-byte two's complement of the unscaled value, strings as a
  * 4-byte length and their bytes, booleans as one byte.
+ *
+ * <p>The whole batch is encoded into one array, a column at a time: one pass per column sizes the
+ * rows, one pass per column writes them, each a plain loop with no per-row dispatch on the type.
  */
 public final class KeyEncoder {
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
   private KeyEncoder() {}
 
   /** Encoded keys: row i is {@code data[offsets[i], offsets[i + 1])}. */
@@ -22,20 +31,28 @@ public final class KeyEncoder {
     int[] sizes = new int[rows];
     boolean[] anyNull = new boolean[rows];
     for (Lane key : keys) {
-      for (int i = 0; i < rows; i++) {
-        sizes[i] += 1;
-        if (key.isNull(i)) {
-          anyNull[i] = true;
-          continue;
+      boolean[] nulls = key.nulls;
+      if (key instanceof Lane.Strings s) {
+        int[] stringOffsets = s.offsets;
+        for (int i = 0; i < rows; i++) {
+          boolean isNull = nulls != null && nulls[i];
+          sizes[i] += isNull ? 1 : 5 + stringOffsets[i + 1] - stringOffsets[i];
         }
-        if (key instanceof Lane.Strings s) {
-          sizes[i] += 4 + s.length(i);
-        } else if (key instanceof Lane.Decimals) {
-          sizes[i] += 16;
-        } else if (key instanceof Lane.Bools) {
-          sizes[i] += 1;
+      } else {
+        int width = key instanceof Lane.Decimals ? 17 : key instanceof Lane.Bools ? 2 : 9;
+        if (nulls == null) {
+          for (int i = 0; i < rows; i++) {
+            sizes[i] += width;
+          }
         } else {
-          sizes[i] += 8;
+          for (int i = 0; i < rows; i++) {
+            sizes[i] += nulls[i] ? 1 : width;
+          }
+        }
+      }
+      if (nulls != null) {
+        for (int i = 0; i < rows; i++) {
+          anyNull[i] |= nulls[i];
         }
       }
     }
@@ -43,41 +60,47 @@ public final class KeyEncoder {
       offsets[i + 1] = offsets[i] + sizes[i];
     }
     byte[] data = new byte[offsets[rows]];
-    int[] at = new int[rows];
+    // Where each row's next value goes: reuses sizes, starting at the row's offset.
+    int[] at = sizes;
     System.arraycopy(offsets, 0, at, 0, rows);
     for (Lane key : keys) {
+      boolean[] nulls = key.nulls;
       if (key instanceof Lane.Longs l) {
+        long[] values = l.values;
         for (int i = 0; i < rows; i++) {
-          if (l.isNull(i)) {
+          if (nulls != null && nulls[i]) {
             data[at[i]++] = 1;
           } else {
-            at[i] = putLong(data, at[i] + 1, l.values[i]);
+            LONGS.set(data, at[i] + 1, values[i]);
+            at[i] += 9;
           }
         }
       } else if (key instanceof Lane.Doubles d) {
         for (int i = 0; i < rows; i++) {
-          if (d.isNull(i)) {
+          if (nulls != null && nulls[i]) {
             data[at[i]++] = 1;
           } else {
             double v = d.values[i] == 0.0 ? 0.0 : d.values[i];
-            at[i] = putLong(data, at[i] + 1, Double.doubleToLongBits(v));
+            LONGS.set(data, at[i] + 1, Double.doubleToLongBits(v));
+            at[i] += 9;
           }
         }
       } else if (key instanceof Lane.Decimals d) {
         for (int i = 0; i < rows; i++) {
-          if (d.isNull(i)) {
+          if (nulls != null && nulls[i]) {
             data[at[i]++] = 1;
           } else if (d.unscaled != null) {
             long v = d.unscaled[i];
-            int p = putLong(data, at[i] + 1, v >> 63);
-            at[i] = putLong(data, p, v);
+            LONGS.set(data, at[i] + 1, v >> 63);
+            LONGS.set(data, at[i] + 9, v);
+            at[i] += 17;
           } else {
             at[i] = putBig(data, at[i] + 1, d.big[i]);
           }
         }
       } else if (key instanceof Lane.Bools b) {
         for (int i = 0; i < rows; i++) {
-          if (b.isNull(i)) {
+          if (nulls != null && nulls[i]) {
             data[at[i]++] = 1;
           } else {
             data[at[i] + 1] = (byte) (b.values[i] ? 1 : 0);
@@ -86,17 +109,20 @@ public final class KeyEncoder {
         }
       } else {
         Lane.Strings s = (Lane.Strings) key;
+        int[] stringOffsets = s.offsets;
+        byte[] bytes = s.data;
         for (int i = 0; i < rows; i++) {
-          if (s.isNull(i)) {
+          if (nulls != null && nulls[i]) {
             data[at[i]++] = 1;
           } else {
-            int length = s.length(i);
+            int start = stringOffsets[i];
+            int length = stringOffsets[i + 1] - start;
             int p = at[i] + 1;
             data[p] = (byte) (length >>> 24);
             data[p + 1] = (byte) (length >>> 16);
             data[p + 2] = (byte) (length >>> 8);
             data[p + 3] = (byte) length;
-            System.arraycopy(s.data, s.offsets[i], data, p + 4, length);
+            System.arraycopy(bytes, start, data, p + 4, length);
             at[i] = p + 4 + length;
           }
         }
@@ -105,18 +131,13 @@ public final class KeyEncoder {
     return new Encoded(data, offsets, anyNull);
   }
 
-  private static int putLong(byte[] data, int p, long v) {
-    for (int k = 7; k >= 0; k--) {
-      data[p++] = (byte) (v >>> (k * 8));
-    }
-    return p;
-  }
-
   private static int putBig(byte[] data, int p, BigDecimal value) {
     BigInteger unscaled = value.unscaledValue();
     if (unscaled.bitLength() < 64) {
       long v = unscaled.longValue();
-      return putLong(data, putLong(data, p, v >> 63), v);
+      LONGS.set(data, p, v >> 63);
+      LONGS.set(data, p + 8, v);
+      return p + 16;
     }
     byte[] bytes = unscaled.toByteArray();
     byte fill = (byte) (unscaled.signum() < 0 ? -1 : 0);

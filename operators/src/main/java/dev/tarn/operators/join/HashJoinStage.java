@@ -913,7 +913,7 @@ public final class HashJoinStage extends GraphStage<FanInShape2<Batch, Batch, Ba
       if (keyless) {
         return;
       }
-      table = new GroupTable(longKeys, Math.max(16, buildRows));
+      table = new GroupTable(longKeys, true, Math.max(16, buildRows));
       int[] ids = table.getOrInsert(keyLanes(buildSide, buildKeys, buildColumns), buildRows, false);
       if (type == JoinType.RIGHT_NULL_AWARE_ANTI) {
         buildGroups = ids;
