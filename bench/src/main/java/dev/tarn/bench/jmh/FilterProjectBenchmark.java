@@ -116,8 +116,7 @@ public class FilterProjectBenchmark extends OperatorBenchmark {
     List<Column> q1Columns = LineitemData.request(Q1_COLUMNS).outputColumns();
     q1ShipdateFilter =
         new FilterStage(
-            call(
-                Operator.LESS_THAN_OR_EQUAL, SqlType.BOOLEAN, Q1_SHIPDATE, date("1998-09-02")),
+            call(Operator.LESS_THAN_OR_EQUAL, SqlType.BOOLEAN, Q1_SHIPDATE, date("1998-09-02")),
             q1Columns,
             operators,
             new OperatorStats("Filter"));
