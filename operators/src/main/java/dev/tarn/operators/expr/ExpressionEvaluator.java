@@ -1,7 +1,6 @@
 package dev.tarn.operators.expr;
 
 import dev.tarn.core.batch.Batch;
-import dev.tarn.core.batch.BatchGather;
 import dev.tarn.core.error.ErrorCode;
 import dev.tarn.core.error.TarnException;
 import dev.tarn.core.expr.Expr;
@@ -10,6 +9,7 @@ import dev.tarn.core.meta.Column;
 import dev.tarn.core.type.SqlType;
 import dev.tarn.core.type.SqlType.Kind;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -37,17 +37,30 @@ import org.apache.arrow.vector.util.TransferPair;
  * batch stays owned by the caller. Intermediate lanes are plain Java arrays, so an error part way
  * (division by zero) leaves no Arrow memory behind.
  *
- * <p>Semantics to know: CASE evaluates a branch only over the rows that take it (so {@code CASE
- * WHEN b <> 0 THEN a / b END} never divides by zero); AND, OR and COALESCE evaluate all their
- * arguments over all rows.
+ * <p>Nodes evaluate over a batch's rows or over a selection of them (ascending row numbers): only
+ * the leaves read the batch, at the selected rows, and every lane above holds one value per
+ * selected row. Selections are how evaluation skips rows:
+ *
+ * <ul>
+ *   <li>CASE evaluates a branch only over the rows that take it (so {@code CASE WHEN b <> 0 THEN a
+ *       / b END} never divides by zero);
+ *   <li>AND and OR evaluate an argument that may fail only over the rows still undecided, and
+ *       {@link #select} evaluates a filter's conjuncts one after the other over the rows still
+ *       kept, as Trino short-circuits ({@code x <> 0 AND 10 / x > 1} never divides by zero);
+ *   <li>COALESCE evaluates all its arguments over all rows.
+ * </ul>
  */
 public final class ExpressionEvaluator {
   private final Expr expr;
   private final Node root;
 
+  /** What {@link #select} evaluates in turn; empty unless the expression is boolean. */
+  private final Node[] conjuncts;
+
   private ExpressionEvaluator(Expr expr, Node root) {
     this.expr = expr;
     this.root = root;
+    this.conjuncts = root.type.kind() == Kind.BOOLEAN ? conjuncts(root) : new Node[0];
   }
 
   /**
@@ -81,42 +94,76 @@ public final class ExpressionEvaluator {
       pair.splitAndTransfer(0, input.rowCount());
       return (FieldVector) pair.getTo();
     }
-    return Lanes.write(root.eval(input, allocator), name, allocator);
+    return Lanes.write(root.eval(Rows.all(input), allocator), name, allocator);
   }
 
   /** The expression's value as a lane (no Arrow memory is retained). */
   public Lane evaluateLane(Batch input, BufferAllocator allocator) {
-    return root.eval(input, allocator);
+    return root.eval(Rows.all(input), allocator);
   }
 
   /**
    * The rows (ascending) for which a boolean expression is TRUE; NULL and FALSE rows are left out.
-   * {@code allocator} only serves temporary sub-batches (CASE) and holds nothing afterwards.
+   * {@code allocator} serves nothing that outlives the call.
+   *
+   * <p>A conjunction is evaluated conjunct by conjunct, each over the rows the previous ones kept
+   * (a NULL conjunct drops its row as a FALSE one does): later conjuncts read fewer rows, and a
+   * conjunct never fails on a row already dropped ({@code x <> 0 AND 10 / x > 1} is no division by
+   * zero), as Trino's AND short-circuits. In-place column comparisons, which cannot fail, run
+   * first; the others keep their written order.
    */
   public int[] select(Batch input, BufferAllocator allocator) {
     if (root.type.kind() != Kind.BOOLEAN) {
       throw new IllegalStateException("select needs a boolean expression, got " + root.type);
     }
-    Lane.Bools lane = (Lane.Bools) root.eval(input, allocator);
-    int n = lane.size;
-    int[] rows = new int[n];
-    int count = 0;
-    boolean[] values = lane.values;
-    boolean[] nulls = lane.nulls;
-    if (nulls == null) {
-      for (int i = 0; i < n; i++) {
-        if (values[i]) {
-          rows[count++] = i;
-        }
+    int n = input.rowCount();
+    int[] rows = null;
+    int count = n;
+    for (Node conjunct : conjuncts) {
+      if (count == 0) {
+        break;
       }
-    } else {
-      for (int i = 0; i < n; i++) {
-        if (values[i] && !nulls[i]) {
-          rows[count++] = i;
-        }
+      int[] out = rows == null ? new int[n] : rows;
+      count = conjunct.select(new Rows(input, rows, count), out, allocator);
+      rows = out;
+    }
+    if (rows == null) {
+      // Only an empty batch gets here: every conjunct was skipped.
+      return new int[0];
+    }
+    return count == rows.length ? rows : Arrays.copyOf(rows, count);
+  }
+
+  /**
+   * The conjuncts of the root (itself when it is no AND), nested ANDs flattened, the in-place
+   * column comparisons first: moving a conjunct that cannot fail ahead of others only spares the
+   * others rows, it never makes an error appear.
+   */
+  private static Node[] conjuncts(Node root) {
+    List<Node> all = new ArrayList<>();
+    flattenAnd(root, all);
+    List<Node> ordered = new ArrayList<>(all.size());
+    for (Node node : all) {
+      if (node instanceof ColumnPredicateNode || node instanceof ColumnPairNode) {
+        ordered.add(node);
       }
     }
-    return count == n ? rows : java.util.Arrays.copyOf(rows, count);
+    for (Node node : all) {
+      if (!(node instanceof ColumnPredicateNode || node instanceof ColumnPairNode)) {
+        ordered.add(node);
+      }
+    }
+    return ordered.toArray(new Node[0]);
+  }
+
+  private static void flattenAnd(Node node, List<Node> out) {
+    if (node instanceof CallNode call && call.op == Operator.AND) {
+      for (Node arg : call.args) {
+        flattenAnd(arg, out);
+      }
+    } else {
+      out.add(node);
+    }
   }
 
   @Override
@@ -132,10 +179,61 @@ public final class ExpressionEvaluator {
       this.type = type;
     }
 
-    abstract Lane eval(Batch input, BufferAllocator allocator);
+    abstract Lane eval(Rows input, BufferAllocator allocator);
+
+    /**
+     * For a boolean node: the rows of {@code input} (batch row numbers, ascending) where the value
+     * is TRUE, written to {@code out} (which may be {@code input.rows}); returns how many.
+     */
+    int select(Rows input, int[] out, BufferAllocator allocator) {
+      Lane.Bools lane = (Lane.Bools) eval(input, allocator);
+      boolean[] values = lane.values;
+      boolean[] nulls = lane.nulls;
+      int[] rows = input.rows;
+      int count = 0;
+      for (int i = 0; i < input.count; i++) {
+        // Written unconditionally, kept by advancing: no branch to mispredict per row.
+        out[count] = rows == null ? i : rows[i];
+        count += values[i] && (nulls == null || !nulls[i]) ? 1 : 0;
+      }
+      return count;
+    }
 
     /** Whether evaluating may raise an error for some row values (to decide CASE laziness). */
     abstract boolean mayFail();
+  }
+
+  /**
+   * The rows a node evaluates over: all rows of a batch ({@code rows} null), or the batch rows
+   * {@code rows[0..count)}, ascending. Every lane a node returns holds one value per row evaluated,
+   * in this order; only the leaves (column reads and in-place comparisons) look at the batch.
+   */
+  private static final class Rows {
+    final Batch batch;
+    final int[] rows;
+    final int count;
+
+    Rows(Batch batch, int[] rows, int count) {
+      this.batch = batch;
+      this.rows = rows;
+      this.count = count;
+    }
+
+    static Rows all(Batch batch) {
+      return new Rows(batch, null, batch.rowCount());
+    }
+
+    /** The rows at positions {@code positions[0..size)} of these rows (ascending positions). */
+    Rows pick(int[] positions, int size) {
+      if (rows != null) {
+        int[] picked = new int[size];
+        for (int i = 0; i < size; i++) {
+          picked[i] = rows[positions[i]];
+        }
+        return new Rows(batch, picked, size);
+      }
+      return new Rows(batch, positions, size);
+    }
   }
 
   private static final class ColumnNode extends Node {
@@ -147,8 +245,11 @@ public final class ExpressionEvaluator {
     }
 
     @Override
-    Lane eval(Batch input, BufferAllocator allocator) {
-      return Lanes.read(input.vector(index), type, input.rowCount());
+    Lane eval(Rows input, BufferAllocator allocator) {
+      FieldVector vector = input.batch.vector(index);
+      return input.rows == null
+          ? Lanes.read(vector, type, input.count)
+          : Lanes.read(vector, type, input.rows, input.count);
     }
 
     @Override
@@ -171,9 +272,14 @@ public final class ExpressionEvaluator {
     }
 
     @Override
-    Lane eval(Batch input, BufferAllocator allocator) {
+    Lane eval(Rows input, BufferAllocator allocator) {
       return ColumnPredicates.compareColumns(
-          input.vector(left.index), input.vector(right.index), left.type, input.rowCount(), op);
+          input.batch.vector(left.index),
+          input.batch.vector(right.index),
+          left.type,
+          input.rows,
+          input.count,
+          op);
     }
 
     @Override
@@ -196,11 +302,20 @@ public final class ExpressionEvaluator {
     }
 
     @Override
-    Lane eval(Batch input, BufferAllocator allocator) {
-      FieldVector vector = input.vector(column.index);
+    Lane eval(Rows input, BufferAllocator allocator) {
+      FieldVector vector = input.batch.vector(column.index);
       return op == Operator.IN
-          ? ColumnPredicates.in(vector, column.type, input.rowCount(), keys)
-          : ColumnPredicates.compare(vector, column.type, input.rowCount(), op, keys[0]);
+          ? ColumnPredicates.in(vector, column.type, input.rows, input.count, keys)
+          : ColumnPredicates.compare(vector, column.type, input.rows, input.count, op, keys[0]);
+    }
+
+    @Override
+    int select(Rows input, int[] out, BufferAllocator allocator) {
+      if (op == Operator.IN) {
+        return super.select(input, out, allocator);
+      }
+      return ColumnPredicates.select(
+          input.batch.vector(column.index), column.type, input.rows, input.count, op, keys[0], out);
     }
 
     @Override
@@ -218,8 +333,8 @@ public final class ExpressionEvaluator {
     }
 
     @Override
-    Lane eval(Batch input, BufferAllocator allocator) {
-      return Lanes.constant(value, type, input.rowCount());
+    Lane eval(Rows input, BufferAllocator allocator) {
+      return Lanes.constant(value, type, input.count);
     }
 
     @Override
@@ -240,12 +355,12 @@ public final class ExpressionEvaluator {
     }
 
     @Override
-    Lane eval(Batch input, BufferAllocator allocator) {
+    Lane eval(Rows input, BufferAllocator allocator) {
       Lane[] lanes = new Lane[args.length];
       for (int i = 0; i < args.length; i++) {
         lanes[i] = args[i].eval(input, allocator);
       }
-      return ArrayFunctions.eval(call, lanes, input.rowCount());
+      return ArrayFunctions.eval(call, lanes, input.count);
     }
 
     @Override
@@ -310,7 +425,7 @@ public final class ExpressionEvaluator {
     }
 
     @Override
-    Lane eval(Batch input, BufferAllocator allocator) {
+    Lane eval(Rows input, BufferAllocator allocator) {
       switch (op) {
         case ADD:
         case SUBTRACT:
@@ -379,7 +494,7 @@ public final class ExpressionEvaluator {
             for (int k = 0; k < args.length; k++) {
               lanes[k] = args[k].eval(input, allocator);
             }
-            int n = input.rowCount();
+            int n = input.count;
             int[] choice = new int[n];
             for (int i = 0; i < n; i++) {
               choice[i] = -1;
@@ -541,7 +656,7 @@ public final class ExpressionEvaluator {
               (Lane.Doubles) args[1].eval(input, allocator));
         case RANDOM:
           return args.length == 0
-              ? MathFunctions.random(input.rowCount())
+              ? MathFunctions.random(input.count)
               : Casts.cast(MathFunctions.random((Lane.Longs) args[0].eval(input, allocator)), type);
         case SIGN:
           return MathFunctions.sign(args[0].eval(input, allocator), type);
@@ -596,22 +711,54 @@ public final class ExpressionEvaluator {
       }
     }
 
-    /** AND / OR with SQL three-valued logic. */
-    private Lane logic(boolean and, Batch input, BufferAllocator allocator) {
-      int n = input.rowCount();
+    /**
+     * AND / OR with SQL three-valued logic. An argument that may fail is evaluated only over the
+     * rows the earlier arguments left undecided (not yet FALSE for AND, not yet TRUE for OR), as
+     * Trino's short-circuit evaluation would: {@code x <> 0 AND 10 / x > 1} is FALSE where x is 0.
+     * Arguments that cannot fail run over all rows, which keeps their loops plain.
+     */
+    private Lane logic(boolean and, Rows input, BufferAllocator allocator) {
+      int n = input.count;
       boolean[] out = new boolean[n];
       boolean[] nulls = new boolean[n];
       // AND starts TRUE and is decided by any FALSE; OR starts FALSE and is decided by any TRUE.
-      java.util.Arrays.fill(out, and);
+      Arrays.fill(out, and);
+      int decided = 0;
       for (Node arg : args) {
+        if (decided == n) {
+          break;
+        }
+        if (decided > 0 && arg.mayFail()) {
+          int[] open = new int[n - decided];
+          int m = 0;
+          for (int i = 0; i < n; i++) {
+            if (out[i] == and) {
+              open[m++] = i;
+            }
+          }
+          Lane.Bools lane = (Lane.Bools) arg.eval(input.pick(open, m), allocator);
+          boolean[] v = lane.values;
+          boolean[] vn = lane.nulls;
+          for (int k = 0; k < m; k++) {
+            int i = open[k];
+            if (vn != null && vn[k]) {
+              nulls[i] = true;
+            } else if (v[k] != and) {
+              out[i] = !and;
+              decided++;
+            }
+          }
+          continue;
+        }
         Lane.Bools lane = (Lane.Bools) arg.eval(input, allocator);
         boolean[] v = lane.values;
         boolean[] vn = lane.nulls;
         for (int i = 0; i < n; i++) {
           if (vn != null && vn[i]) {
             nulls[i] = true;
-          } else if (v[i] != and) {
+          } else if (v[i] != and && out[i] == and) {
             out[i] = !and;
+            decided++;
           }
         }
       }
@@ -627,11 +774,11 @@ public final class ExpressionEvaluator {
     }
 
     /** CASE: conditions over all rows in order, each branch only over the rows that take it. */
-    private Lane caseWhen(Batch input, BufferAllocator allocator) {
-      int n = input.rowCount();
+    private Lane caseWhen(Rows input, BufferAllocator allocator) {
+      int n = input.count;
       int branches = args.length / 2;
       int[] choice = new int[n];
-      java.util.Arrays.fill(choice, -1);
+      Arrays.fill(choice, -1);
       int undecided = n;
       for (int b = 0; b < branches && undecided > 0; b++) {
         Lane.Bools when = (Lane.Bools) args[2 * b].eval(input, allocator);
@@ -678,9 +825,7 @@ public final class ExpressionEvaluator {
             rows[k++] = i;
           }
         }
-        try (Batch subset = BatchGather.gather(input, rows, k, allocator)) {
-          lanes[b] = value.eval(subset, allocator);
-        }
+        lanes[b] = value.eval(input.pick(rows, k), allocator);
       }
       return Lanes.choose(type, lanes, choice, sourceRows);
     }
