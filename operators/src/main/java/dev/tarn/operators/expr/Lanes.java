@@ -444,13 +444,16 @@ public final class Lanes {
             DecimalVector v = (DecimalVector) vector;
             v.allocateNew(n);
             Lane.Decimals d = (Lane.Decimals) lane;
+            ArrowBuf data = v.getDataBuffer();
             if (d.unscaled != null) {
+              // Decimal128 is little-endian two's complement: the long, then its sign extension.
               long[] values = d.unscaled;
               for (int i = 0; i < n; i++) {
-                if (nulls == null || !nulls[i]) {
-                  v.set(i, values[i]);
-                }
+                long value = values[i];
+                data.setLong((long) i * 16, value);
+                data.setLong((long) i * 16 + 8, value >> 63);
               }
+              setValidity(v.getValidityBuffer(), nulls, n);
             } else {
               for (int i = 0; i < n; i++) {
                 if (nulls == null || !nulls[i]) {
@@ -460,7 +463,15 @@ public final class Lanes {
                         ErrorCode.INVALID_ARGUMENT,
                         "decimal value " + value + " does not fit " + type);
                   }
-                  v.set(i, value);
+                  BigInteger unscaled = value.unscaledValue();
+                  if (unscaled.bitLength() < 64) {
+                    long small = unscaled.longValue();
+                    data.setLong((long) i * 16, small);
+                    data.setLong((long) i * 16 + 8, small >> 63);
+                    BitVectorHelper.setBit(v.getValidityBuffer(), i);
+                  } else {
+                    v.set(i, value);
+                  }
                 }
               }
             }
@@ -493,6 +504,25 @@ public final class Lanes {
     } catch (RuntimeException e) {
       vector.close();
       throw e;
+    }
+  }
+
+  /**
+   * Marks rows {@code [0, n)} of a zeroed validity buffer valid except where {@code nulls} says
+   * NULL: whole bytes at once when there is no NULL.
+   */
+  private static void setValidity(ArrowBuf validity, boolean[] nulls, int n) {
+    if (nulls == null) {
+      validity.setOne(0L, (long) (n >>> 3));
+      for (int i = n & ~7; i < n; i++) {
+        BitVectorHelper.setBit(validity, i);
+      }
+      return;
+    }
+    for (int i = 0; i < n; i++) {
+      if (!nulls[i]) {
+        BitVectorHelper.setBit(validity, i);
+      }
     }
   }
 
