@@ -6,10 +6,11 @@ import dev.tarn.core.type.SqlType;
 import dev.tarn.core.type.SqlType.Kind;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.util.Arrays;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BitVectorHelper;
@@ -358,26 +359,19 @@ final class ColumnPredicates {
       BaseVariableWidthVector strings = (BaseVariableWidthVector) vector;
       ArrowBuf offsets = strings.getOffsetBuffer();
       ArrowBuf data = strings.getDataBuffer();
-      int longest = 0;
-      for (Key key : keys) {
-        longest = Math.max(longest, key.bytes.length);
+      long[][] words = new long[keys.length][];
+      for (int k = 0; k < keys.length; k++) {
+        words[k] = words(keys[k].bytes);
       }
-      byte[] scratch = new byte[longest];
       for (int i = 0; i < rows; i++) {
         int r = sel == null ? i : sel[i];
         int start = offsets.getInt((long) r * 4);
         int length = offsets.getInt((long) (r + 1) * 4) - start;
-        boolean loaded = false;
-        for (Key key : keys) {
-          if (key.bytes.length == length) {
-            if (!loaded) {
-              data.getBytes(start, scratch, 0, length);
-              loaded = true;
-            }
-            if (Arrays.equals(scratch, 0, length, key.bytes, 0, length)) {
-              out[i] = true;
-              break;
-            }
+        for (int k = 0; k < keys.length; k++) {
+          byte[] key = keys[k].bytes;
+          if (key.length == length && equalsAt(data, start, key, words[k])) {
+            out[i] = true;
+            break;
           }
         }
       }
@@ -409,22 +403,60 @@ final class ColumnPredicates {
       int[] signs) {
     ArrowBuf offsets = vector.getOffsetBuffer();
     ArrowBuf data = vector.getDataBuffer();
-    boolean equality = op == Operator.EQUAL || op == Operator.NOT_EQUAL;
+    if (op == Operator.EQUAL || op == Operator.NOT_EQUAL) {
+      long[] words = words(constant);
+      for (int i = 0; i < rows; i++) {
+        int r = sel == null ? i : sel[i];
+        int start = offsets.getInt((long) r * 4);
+        int length = offsets.getInt((long) (r + 1) * 4) - start;
+        signs[i] = length == constant.length && equalsAt(data, start, constant, words) ? 0 : 1;
+      }
+      return;
+    }
     byte[] scratch = new byte[64];
     for (int i = 0; i < rows; i++) {
       int r = sel == null ? i : sel[i];
       int start = offsets.getInt((long) r * 4);
       int length = offsets.getInt((long) (r + 1) * 4) - start;
-      if (equality && length != constant.length) {
-        signs[i] = 1;
-        continue;
-      }
       if (scratch.length < length) {
         scratch = new byte[Math.max(length, scratch.length * 2)];
       }
       data.getBytes(start, scratch, 0, length);
       signs[i] = Comparison.compareBytes(scratch, 0, length, constant, 0, constant.length);
     }
+  }
+
+  /**
+   * The constant's bytes as longs, eight at a time, in the machine's order (as {@link
+   * ArrowBuf#getLong} reads them); the tail past the last whole eight is left out.
+   */
+  private static long[] words(byte[] constant) {
+    long[] words = new long[constant.length / 8];
+    ByteBuffer buffer = ByteBuffer.wrap(constant).order(ByteOrder.nativeOrder());
+    for (int w = 0; w < words.length; w++) {
+      words[w] = buffer.getLong(w * 8);
+    }
+    return words;
+  }
+
+  /**
+   * Whether the {@code constant.length} bytes at {@code start} equal the constant: compared in
+   * place, eight bytes at a time ({@code words} from {@link #words}), instead of copying each value
+   * out of the buffer first.
+   */
+  private static boolean equalsAt(ArrowBuf data, long start, byte[] constant, long[] words) {
+    int k = 0;
+    for (int w = 0; w < words.length; w++, k += 8) {
+      if (data.getLong(start + k) != words[w]) {
+        return false;
+      }
+    }
+    for (; k < constant.length; k++) {
+      if (data.getByte(start + k) != constant[k]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean[] outcome(int[] signs, int rows, Operator op) {

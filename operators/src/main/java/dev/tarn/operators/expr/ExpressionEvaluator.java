@@ -1296,10 +1296,10 @@ public final class ExpressionEvaluator {
         return new ColumnPairNode((ColumnNode) compile(left), (ColumnNode) compile(right), op);
       }
       if (ColumnPredicates.isComparison(op) && args.size() == 2) {
-        boolean flipped = args.get(0) instanceof Expr.Literal;
+        boolean flipped = !(args.get(0) instanceof Expr.ColumnRef);
         Expr column = args.get(flipped ? 1 : 0);
-        Expr constant = args.get(flipped ? 0 : 1);
-        if (column instanceof Expr.ColumnRef ref && constant instanceof Expr.Literal literal) {
+        Expr.Literal literal = constantValue(args.get(flipped ? 0 : 1));
+        if (column instanceof Expr.ColumnRef ref && literal != null) {
           ColumnPredicates.Key key =
               ColumnPredicates.key(ref.type(), literal.value(), literal.type());
           if (key != null) {
@@ -1342,6 +1342,55 @@ public final class ExpressionEvaluator {
         }
       }
       return new ColumnPredicateNode((ColumnNode) compile(ref), Operator.IN, keys);
+    }
+
+    /**
+     * A constant operand as a literal: a literal itself, or arithmetic over literals ({@code 1 +
+     * 10}, which reaches here unfolded from TPC-H Q19's {@code l_quantity <= 1 + 10}) computed once
+     * now, so that the comparison runs in place. Null for anything else, for a NULL result, and
+     * when computing fails (the error then comes at run time, and only if a row needs the value).
+     */
+    private Expr.Literal constantValue(Expr expr) {
+      if (expr instanceof Expr.Literal literal) {
+        return literal;
+      }
+      if (!(expr instanceof Expr.Call call)) {
+        return null;
+      }
+      switch (call.operator()) {
+        case ADD:
+        case SUBTRACT:
+        case MULTIPLY:
+        case NEGATE:
+          break;
+        default:
+          return null;
+      }
+      for (Expr arg : call.args()) {
+        if (constantValue(arg) == null) {
+          return null;
+        }
+      }
+      Lane lane;
+      try {
+        lane = compile(call).eval(new Rows(null, null, 1), null);
+      } catch (TarnException e) {
+        return null;
+      }
+      if (lane.isNull(0)) {
+        return null;
+      }
+      Object value;
+      if (lane instanceof Lane.Longs longs && call.type().kind() != Kind.DATE) {
+        value = longs.values[0];
+      } else if (lane instanceof Lane.Decimals decimals) {
+        value = decimals.get(0);
+      } else if (lane instanceof Lane.Doubles doubles) {
+        value = doubles.values[0];
+      } else {
+        return null;
+      }
+      return new Expr.Literal(value, call.type());
     }
 
     private static Expr rewriteIn(Expr.Call call) {

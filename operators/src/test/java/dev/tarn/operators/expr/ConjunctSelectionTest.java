@@ -101,6 +101,114 @@ class ConjunctSelectionTest {
         "e = 'x' AND e = 'apple'");
   }
 
+  /** Constant arithmetic ({@code 1 + 10}, as the planner leaves Q19's) still compares in place. */
+  @Test
+  void comparisonsWithConstantArithmetic() {
+    Expr eleven =
+        call(Operator.ADD, SqlType.INTEGER, lit(1L, SqlType.INTEGER), lit(10L, SqlType.INTEGER));
+    checkWhere(
+        and(
+            bool(Operator.LESS_THAN_OR_EQUAL, B, eleven),
+            bool(
+                Operator.GREATER_THAN,
+                call(
+                    Operator.MULTIPLY,
+                    SqlType.BIGINT,
+                    lit(5L, SqlType.BIGINT),
+                    lit(-2L, SqlType.BIGINT)),
+                A),
+            bool(
+                Operator.GREATER_THAN_OR_EQUAL, D, call(Operator.NEGATE, SqlType.INTEGER, eleven))),
+        "b <= 1 + 10 AND 5 * -2 > a AND d >= -(1 + 10)");
+    checkWhere(
+        bool(
+            Operator.LESS_THAN,
+            D,
+            call(
+                Operator.SUBTRACT,
+                SqlType.decimal(4, 2),
+                lit(new BigDecimal("0.50"), SqlType.decimal(3, 2)),
+                lit(new BigDecimal("1.25"), SqlType.decimal(3, 2)))),
+        "d < 0.50 - 1.25");
+    checkWhere(
+        bool(
+            Operator.LESS_THAN,
+            A,
+            call(Operator.ADD, SqlType.BIGINT, lit(null, SqlType.BIGINT), lit(1L, SqlType.BIGINT))),
+        "a < NULL + 1");
+  }
+
+  /** Equality and IN on strings compare in place, eight bytes at a time and the tail by bytes. */
+  @Test
+  void stringEqualityInPlaceOnLongValues() {
+    List<Column> columns = TestBatches.columns("id bigint", "s varchar");
+    String[] words = {
+      "DELIVER IN PERSON",
+      "DELIVER IN PERSOM",
+      "DELIVER IN PERSON ",
+      "TAKE BACK RETURN",
+      "",
+      "AIR",
+      "AIR REG",
+      "REG AIR",
+      "12345678",
+      "12345679",
+      "1234567",
+      "ábacoábaco",
+      null
+    };
+    List<List<Object>> table = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      table.add(java.util.Arrays.asList((long) i, words[(i * 7) % words.length]));
+    }
+    Expr s = col(1, SqlType.VARCHAR);
+    try (DuckDb strings = new DuckDb().load("w", columns, table);
+        BufferAllocator allocator = TestMemory.allocator();
+        Batch batch = TestBatches.batch(allocator, columns, table)) {
+      String[][] cases = {
+        {"DELIVER IN PERSON"}, {"12345678"}, {"1234567"}, {"ábacoábaco"}, {""}, {"AIR", "AIR REG"}
+      };
+      for (String[] keys : cases) {
+        for (Operator op : new Operator[] {Operator.EQUAL, Operator.NOT_EQUAL, Operator.IN}) {
+          if (op != Operator.IN && keys.length > 1) {
+            continue;
+          }
+          Expr predicate;
+          String where;
+          if (op == Operator.IN) {
+            List<Expr> args = new ArrayList<>();
+            args.add(s);
+            StringBuilder list = new StringBuilder();
+            for (String key : keys) {
+              args.add(lit(key, SqlType.VARCHAR));
+              list.append(list.length() == 0 ? "" : ", ").append("'").append(key).append("'");
+            }
+            predicate = new Expr.Call(Operator.IN, args, SqlType.BOOLEAN);
+            where = "s IN (" + list + ")";
+          } else {
+            predicate = bool(op, s, lit(keys[0], SqlType.VARCHAR));
+            where = "s " + (op == Operator.EQUAL ? "=" : "<>") + " '" + keys[0] + "'";
+          }
+          // Over a selection too: the id filter runs first.
+          Expr selected =
+              and(
+                  bool(Operator.GREATER_THAN, col(0, SqlType.BIGINT), lit(9L, SqlType.BIGINT)),
+                  predicate);
+          for (Expr e : new Expr[] {predicate, selected}) {
+            List<List<Object>> actual = new ArrayList<>();
+            for (int row : ExpressionEvaluator.compile(e, columns).select(batch, allocator)) {
+              actual.add(List.of((long) row));
+            }
+            String sql = e == predicate ? where : "id > 9 AND " + where;
+            assertThat(actual)
+                .as(sql)
+                .isEqualTo(strings.query("SELECT id FROM w WHERE " + sql + " ORDER BY id"));
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void nullConjunctsDropTheirRows() {
     checkWhere(and(G, bool(Operator.GREATER_THAN, A, lit(0L, SqlType.BIGINT))), "g AND a > 0");
