@@ -8,6 +8,8 @@ import dev.tarn.core.expr.Expr.Operator;
 import dev.tarn.core.meta.Column;
 import dev.tarn.core.type.SqlType;
 import dev.tarn.core.type.SqlType.Kind;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -906,6 +908,11 @@ public final class ExpressionEvaluator {
               && (isFloating(args[0].type) || isFloating(args[1].type))) {
             throw unsupported(call);
           }
+          if (type.kind() == Kind.DECIMAL && (op == Operator.ADD || op == Operator.SUBTRACT)) {
+            for (int i = 0; i < 2; i++) {
+              args[i] = atScale(args[i], type.scale());
+            }
+          }
           break;
         case NEGATE:
           arity(call, 1, 1);
@@ -1407,6 +1414,35 @@ public final class ExpressionEvaluator {
       return equals.size() == 1
           ? equals.get(0)
           : new Expr.Call(Operator.OR, equals, SqlType.BOOLEAN);
+    }
+
+    /**
+     * A decimal or integer literal restated at {@code scale} when that is exact (Q1's {@code 1 -
+     * l_discount}: 1 becomes 1.00), so that adding it to a lane of that scale needs no rescaling
+     * pass per batch; any other node as it is.
+     */
+    private static Node atScale(Node node, int scale) {
+      if (!(node instanceof LiteralNode literal)
+          || literal.value == null
+          || !(literal.value instanceof BigDecimal || literal.value instanceof Long)
+          || (literal.type.kind() != Kind.DECIMAL && !literal.type.isNumeric())
+          || isFloating(literal.type)) {
+        return node;
+      }
+      BigDecimal value =
+          literal.value instanceof BigDecimal decimal
+              ? decimal
+              : BigDecimal.valueOf((Long) literal.value);
+      try {
+        BigDecimal scaled = value.setScale(scale, RoundingMode.UNNECESSARY);
+        int precision = Math.max(scaled.precision(), scale + 1);
+        if (precision > 38) {
+          return node;
+        }
+        return new LiteralNode(scaled, SqlType.decimal(precision, scale));
+      } catch (ArithmeticException inexact) {
+        return node;
+      }
     }
 
     /** {@code node} converted to {@code type} (itself when it already is). */
