@@ -22,6 +22,9 @@ import org.apache.arrow.vector.util.TransferPair;
  * <p>Row index arrays may hold {@code -1}, which yields NULL (a LEFT join's unmatched rows).
  */
 public final class BatchGather {
+  /** Runs of at most this many bytes are copied byte by byte rather than with one memory copy. */
+  private static final int SHORT_VALUE_BYTES = 16;
+
   private BatchGather() {}
 
   /** A batch of the {@code count} rows {@code rows[0..count)} of {@code input}. */
@@ -92,76 +95,159 @@ public final class BatchGather {
     }
   }
 
+  /**
+   * The end (exclusive) of the run of consecutive source rows that starts at {@code rows[from]}:
+   * the largest {@code end} with {@code rows[k] == rows[from] + (k - from)} for every {@code k} in
+   * {@code [from, end)}. After a filter that keeps most rows, runs are long, and a run is copied
+   * with one memory copy instead of one call per row.
+   */
+  private static int runEnd(int[] rows, int from, int count) {
+    int first = rows[from];
+    int end = from + 1;
+    while (end < count && rows[end] == first + (end - from)) {
+      end++;
+    }
+    return end;
+  }
+
   private static void gatherFixed(
       BaseFixedWidthVector source, BaseFixedWidthVector target, int[] rows, int count) {
     target.allocateNew(count);
     int width = source.getTypeWidth();
     ArrowBuf from = source.getDataBuffer();
     ArrowBuf to = target.getDataBuffer();
-    ArrowBuf fromValid = source.getValidityBuffer();
-    ArrowBuf toValid = target.getValidityBuffer();
-    boolean noNulls = source.getNullCount() == 0;
-    switch (width) {
-      case 8:
-        for (int i = 0; i < count; i++) {
-          int r = rows[i];
-          if (r >= 0 && (noNulls || BitVectorHelper.get(fromValid, r) != 0)) {
+    // Slots of NULL rows are copied like any other: their content is unspecified either way.
+    int i = 0;
+    while (i < count) {
+      int r = rows[i];
+      if (r < 0) {
+        i++;
+        continue;
+      }
+      int end = runEnd(rows, i, count);
+      int length = end - i;
+      if (length == 1) {
+        switch (width) {
+          case 16:
+            to.setLong((long) i * 16, from.getLong((long) r * 16));
+            to.setLong((long) i * 16 + 8, from.getLong((long) r * 16 + 8));
+            break;
+          case 8:
             to.setLong((long) i * 8, from.getLong((long) r * 8));
-            BitVectorHelper.setBit(toValid, i);
-          }
-        }
-        break;
-      case 4:
-        for (int i = 0; i < count; i++) {
-          int r = rows[i];
-          if (r >= 0 && (noNulls || BitVectorHelper.get(fromValid, r) != 0)) {
+            break;
+          case 4:
             to.setInt((long) i * 4, from.getInt((long) r * 4));
-            BitVectorHelper.setBit(toValid, i);
-          }
-        }
-        break;
-      default:
-        for (int i = 0; i < count; i++) {
-          int r = rows[i];
-          if (r >= 0 && (noNulls || BitVectorHelper.get(fromValid, r) != 0)) {
+            break;
+          default:
             to.setBytes((long) i * width, from, (long) r * width, width);
-            BitVectorHelper.setBit(toValid, i);
-          }
+            break;
         }
-        break;
+      } else {
+        to.setBytes((long) i * width, from, (long) r * width, (long) length * width);
+      }
+      i = end;
     }
+    gatherValidity(source, target.getValidityBuffer(), rows, count);
   }
 
   private static void gatherVariable(
       BaseVariableWidthVector source, BaseVariableWidthVector target, int[] rows, int count) {
     ArrowBuf fromOffsets = source.getOffsetBuffer();
-    ArrowBuf fromValid = source.getValidityBuffer();
     long bytes = 0;
-    for (int i = 0; i < count; i++) {
+    for (int i = 0; i < count; ) {
       int r = rows[i];
-      if (r >= 0) {
-        bytes += fromOffsets.getInt((long) (r + 1) * 4) - fromOffsets.getInt((long) r * 4);
+      if (r < 0) {
+        i++;
+        continue;
       }
+      int end = runEnd(rows, i, count);
+      bytes += fromOffsets.getInt((long) (r + end - i) * 4) - fromOffsets.getInt((long) r * 4);
+      i = end;
     }
     target.allocateNew(Math.max(bytes, 1), count);
     ArrowBuf from = source.getDataBuffer();
     ArrowBuf to = target.getDataBuffer();
     ArrowBuf toOffsets = target.getOffsetBuffer();
-    ArrowBuf toValid = target.getValidityBuffer();
+    // NULL rows keep their bytes (usually none): copying runs whole is cheaper than skipping them.
     int offset = 0;
     toOffsets.setInt(0, 0);
+    int i = 0;
+    while (i < count) {
+      int r = rows[i];
+      if (r < 0) {
+        toOffsets.setInt((long) (i + 1) * 4, offset);
+        i++;
+        continue;
+      }
+      int end = runEnd(rows, i, count);
+      int start = fromOffsets.getInt((long) r * 4);
+      int length = fromOffsets.getInt((long) (r + end - i) * 4) - start;
+      if (length <= SHORT_VALUE_BYTES) {
+        // A call per value costs more than the value's few bytes (varchar(1) flags).
+        for (int b = 0; b < length; b++) {
+          to.setByte(offset + b, from.getByte(start + b));
+        }
+      } else {
+        to.setBytes(offset, from, start, length);
+      }
+      int shift = offset - start;
+      for (int k = i; k < end; k++) {
+        toOffsets.setInt(
+            (long) (k + 1) * 4, fromOffsets.getInt((long) (r + k - i + 1) * 4) + shift);
+      }
+      offset += length;
+      i = end;
+    }
+    gatherValidity(source, target.getValidityBuffer(), rows, count);
+    target.setLastSet(count - 1);
+  }
+
+  /**
+   * Sets the validity bits of the {@code count} gathered rows in {@code to} (zeroed): word by word
+   * over runs when the source has no NULL, else bit by bit; {@code -1} rows stay NULL.
+   */
+  private static void gatherValidity(FieldVector source, ArrowBuf to, int[] rows, int count) {
+    if (source.getNullCount() == 0) {
+      int i = 0;
+      while (i < count) {
+        if (rows[i] < 0) {
+          i++;
+          continue;
+        }
+        int end = i + 1;
+        while (end < count && rows[end] >= 0) {
+          end++;
+        }
+        setBits(to, i, end);
+        i = end;
+      }
+      return;
+    }
+    ArrowBuf from = source.getValidityBuffer();
     for (int i = 0; i < count; i++) {
       int r = rows[i];
-      if (r >= 0 && BitVectorHelper.get(fromValid, r) != 0) {
-        int start = fromOffsets.getInt((long) r * 4);
-        int length = fromOffsets.getInt((long) (r + 1) * 4) - start;
-        to.setBytes(offset, from, start, length);
-        offset += length;
-        BitVectorHelper.setBit(toValid, i);
+      if (r >= 0 && BitVectorHelper.get(from, r) != 0) {
+        BitVectorHelper.setBit(to, i);
       }
-      toOffsets.setInt((long) (i + 1) * 4, offset);
     }
-    target.setLastSet(count - 1);
+  }
+
+  /** Sets bits {@code [from, to)} of a validity buffer: whole bytes at once, bits at the edges. */
+  private static void setBits(ArrowBuf validity, int from, int to) {
+    int i = from;
+    while (i < to && (i & 7) != 0) {
+      BitVectorHelper.setBit(validity, i);
+      i++;
+    }
+    int wholeEnd = to & ~7;
+    if (i < wholeEnd) {
+      validity.setOne((long) (i >>> 3), (long) ((wholeEnd - i) >>> 3));
+      i = wholeEnd;
+    }
+    while (i < to) {
+      BitVectorHelper.setBit(validity, i);
+      i++;
+    }
   }
 
   /** One batch holding the rows of all {@code inputs} in order (which must share columns). */

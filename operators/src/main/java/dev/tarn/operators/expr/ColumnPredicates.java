@@ -6,12 +6,14 @@ import dev.tarn.core.type.SqlType;
 import dev.tarn.core.type.SqlType.Kind;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.util.Arrays;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.BaseVariableWidthVector;
+import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.FieldVector;
 
 /**
@@ -125,63 +127,122 @@ final class ColumnPredicates {
     };
   }
 
-  /** {@code column <op> key} for the first {@code rows} rows; NULL where the column is NULL. */
-  static Lane.Bools compare(FieldVector vector, SqlType type, int rows, Operator op, Key key) {
+  /**
+   * {@code column <op> key} for vector rows {@code sel[0..rows)} (rows {@code [0, rows)} when
+   * {@code sel} is null), one lane value per row; NULL where the column is NULL.
+   */
+  static Lane.Bools compare(
+      FieldVector vector, SqlType type, int[] sel, int rows, Operator op, Key key) {
     int[] signs = new int[rows];
+    signs(vector, type, sel, rows, op, key, signs);
+    boolean[] out = outcome(signs, rows, op);
+    return new Lane.Bools(
+        out, sel == null ? Lanes.readNulls(vector, rows) : Lanes.readNulls(vector, sel, rows));
+  }
+
+  /**
+   * The rows among {@code sel[0..rows)} (rows {@code [0, rows)} when {@code sel} is null) where
+   * {@code column <op> key} is TRUE (not FALSE, not NULL), written in order to {@code out}; returns
+   * how many. {@code out} may be {@code sel} itself (a row is written at or before where it was
+   * read). A filter's conjuncts go straight from one selection to the next this way, with no lane
+   * of booleans in between.
+   */
+  static int select(
+      FieldVector vector, SqlType type, int[] sel, int rows, Operator op, Key key, int[] out) {
+    int[] signs = new int[rows];
+    signs(vector, type, sel, rows, op, key, signs);
+    // Bit (sign + 1) of the mask says whether a comparison sign passes: no branch per row.
+    int accept = acceptMask(op);
+    ArrowBuf validity = vector.getNullCount() == 0 ? null : vector.getValidityBuffer();
+    int count = 0;
+    if (validity == null) {
+      for (int i = 0; i < rows; i++) {
+        out[count] = sel == null ? i : sel[i];
+        count += (accept >>> (signs[i] + 1)) & 1;
+      }
+    } else {
+      for (int i = 0; i < rows; i++) {
+        int r = sel == null ? i : sel[i];
+        out[count] = r;
+        count += (accept >>> (signs[i] + 1)) & BitVectorHelper.get(validity, r);
+      }
+    }
+    return count;
+  }
+
+  /** Which comparison signs (-1, 0, 1 as bits 0, 1, 2) pass {@code op}. */
+  private static int acceptMask(Operator op) {
+    return switch (op) {
+      case EQUAL -> 0b010;
+      case NOT_EQUAL -> 0b101;
+      case LESS_THAN -> 0b001;
+      case LESS_THAN_OR_EQUAL -> 0b011;
+      case GREATER_THAN -> 0b100;
+      case GREATER_THAN_OR_EQUAL -> 0b110;
+      default -> throw new AssertionError(op);
+    };
+  }
+
+  /** The sign of {@code column - key} (-1, 0 or 1) for each selected row, into {@code signs}. */
+  private static void signs(
+      FieldVector vector, SqlType type, int[] sel, int rows, Operator op, Key key, int[] signs) {
     ArrowBuf data = type.kind() == Kind.VARCHAR ? null : vector.getDataBuffer();
+    long constant = key.asLong;
     switch (type.kind()) {
       case TINYINT:
         for (int i = 0; i < rows; i++) {
-          signs[i] = Long.compare(data.getByte(i), key.asLong);
+          signs[i] = Long.compare(data.getByte(sel == null ? i : sel[i]), constant);
         }
         break;
       case SMALLINT:
         for (int i = 0; i < rows; i++) {
-          signs[i] = Long.compare(data.getShort((long) i * 2), key.asLong);
+          signs[i] = Long.compare(data.getShort((long) (sel == null ? i : sel[i]) * 2), constant);
         }
         break;
       case INTEGER:
       case DATE:
         for (int i = 0; i < rows; i++) {
-          signs[i] = Long.compare(data.getInt((long) i * 4), key.asLong);
+          signs[i] = Long.compare(data.getInt((long) (sel == null ? i : sel[i]) * 4), constant);
         }
         break;
       case BIGINT:
       case TIMESTAMP:
         for (int i = 0; i < rows; i++) {
-          signs[i] = Long.compare(data.getLong((long) i * 8), key.asLong);
+          signs[i] = Long.compare(data.getLong((long) (sel == null ? i : sel[i]) * 8), constant);
         }
         break;
       case DECIMAL:
         // Precision <= 18: the low eight bytes of the 16-byte value are the whole value.
         for (int i = 0; i < rows; i++) {
-          signs[i] = Long.compare(data.getLong((long) i * 16), key.asLong);
+          signs[i] = Long.compare(data.getLong((long) (sel == null ? i : sel[i]) * 16), constant);
         }
         break;
       case REAL:
         {
-          double constant = normalize(key.asDouble);
+          double value = normalize(key.asDouble);
           for (int i = 0; i < rows; i++) {
-            signs[i] = Double.compare(normalize(data.getFloat((long) i * 4)), constant);
+            signs[i] =
+                Double.compare(
+                    normalize(data.getFloat((long) (sel == null ? i : sel[i]) * 4)), value);
           }
           break;
         }
       case DOUBLE:
         {
-          double constant = normalize(key.asDouble);
+          double value = normalize(key.asDouble);
           for (int i = 0; i < rows; i++) {
-            signs[i] = Double.compare(normalize(data.getDouble((long) i * 8)), constant);
+            signs[i] =
+                Double.compare(
+                    normalize(data.getDouble((long) (sel == null ? i : sel[i]) * 8)), value);
           }
           break;
         }
       case VARCHAR:
-        compareStrings((BaseVariableWidthVector) vector, rows, op, key.bytes, signs);
+        compareStrings((BaseVariableWidthVector) vector, sel, rows, op, key.bytes, signs);
         break;
       default:
         throw new AssertionError(type);
     }
-    boolean[] out = outcome(signs, rows, op);
-    return new Lane.Bools(out, Lanes.readNulls(vector, rows));
   }
 
   /**
@@ -202,62 +263,80 @@ final class ColumnPredicates {
   }
 
   /**
-   * {@code left <op> right} for two columns of one type ({@link #comparableColumns}); NULL where
-   * either is NULL.
+   * {@code left <op> right} for two columns of one type ({@link #comparableColumns}) at vector rows
+   * {@code sel[0..rows)} (rows {@code [0, rows)} when {@code sel} is null); NULL where either is
+   * NULL.
    */
   static Lane.Bools compareColumns(
-      FieldVector left, FieldVector right, SqlType type, int rows, Operator op) {
+      FieldVector left, FieldVector right, SqlType type, int[] sel, int rows, Operator op) {
     int[] signs = new int[rows];
     ArrowBuf a = left.getDataBuffer();
     ArrowBuf b = right.getDataBuffer();
     switch (type.kind()) {
       case TINYINT:
         for (int i = 0; i < rows; i++) {
-          signs[i] = Byte.compare(a.getByte(i), b.getByte(i));
+          signs[i] =
+              Byte.compare(
+                  a.getByte(sel == null ? i : sel[i]), b.getByte(sel == null ? i : sel[i]));
         }
         break;
       case SMALLINT:
         for (int i = 0; i < rows; i++) {
-          signs[i] = Short.compare(a.getShort((long) i * 2), b.getShort((long) i * 2));
+          signs[i] =
+              Short.compare(
+                  a.getShort((long) (sel == null ? i : sel[i]) * 2),
+                  b.getShort((long) (sel == null ? i : sel[i]) * 2));
         }
         break;
       case INTEGER:
       case DATE:
         for (int i = 0; i < rows; i++) {
-          signs[i] = Integer.compare(a.getInt((long) i * 4), b.getInt((long) i * 4));
+          signs[i] =
+              Integer.compare(
+                  a.getInt((long) (sel == null ? i : sel[i]) * 4),
+                  b.getInt((long) (sel == null ? i : sel[i]) * 4));
         }
         break;
       case BIGINT:
       case TIMESTAMP:
         for (int i = 0; i < rows; i++) {
-          signs[i] = Long.compare(a.getLong((long) i * 8), b.getLong((long) i * 8));
+          signs[i] =
+              Long.compare(
+                  a.getLong((long) (sel == null ? i : sel[i]) * 8),
+                  b.getLong((long) (sel == null ? i : sel[i]) * 8));
         }
         break;
       case DECIMAL:
         // Precision <= 18: the low eight bytes of the 16-byte value are the whole value.
         for (int i = 0; i < rows; i++) {
-          signs[i] = Long.compare(a.getLong((long) i * 16), b.getLong((long) i * 16));
+          signs[i] =
+              Long.compare(
+                  a.getLong((long) (sel == null ? i : sel[i]) * 16),
+                  b.getLong((long) (sel == null ? i : sel[i]) * 16));
         }
         break;
       case REAL:
         for (int i = 0; i < rows; i++) {
           signs[i] =
               Double.compare(
-                  normalize(a.getFloat((long) i * 4)), normalize(b.getFloat((long) i * 4)));
+                  normalize(a.getFloat((long) (sel == null ? i : sel[i]) * 4)),
+                  normalize(b.getFloat((long) (sel == null ? i : sel[i]) * 4)));
         }
         break;
       case DOUBLE:
         for (int i = 0; i < rows; i++) {
           signs[i] =
               Double.compare(
-                  normalize(a.getDouble((long) i * 8)), normalize(b.getDouble((long) i * 8)));
+                  normalize(a.getDouble((long) (sel == null ? i : sel[i]) * 8)),
+                  normalize(b.getDouble((long) (sel == null ? i : sel[i]) * 8)));
         }
         break;
       default:
         throw new AssertionError(type);
     }
-    boolean[] nulls = Lanes.readNulls(left, rows);
-    boolean[] rightNulls = Lanes.readNulls(right, rows);
+    boolean[] nulls = sel == null ? Lanes.readNulls(left, rows) : Lanes.readNulls(left, sel, rows);
+    boolean[] rightNulls =
+        sel == null ? Lanes.readNulls(right, rows) : Lanes.readNulls(right, sel, rows);
     if (rightNulls != null) {
       if (nulls == null) {
         nulls = rightNulls;
@@ -271,33 +350,28 @@ final class ColumnPredicates {
   }
 
   /**
-   * {@code column IN (keys)}: TRUE when some key equals the value; NULL where the column is NULL.
+   * {@code column IN (keys)} at vector rows {@code sel[0..rows)} (rows {@code [0, rows)} when
+   * {@code sel} is null): TRUE when some key equals the value; NULL where the column is NULL.
    */
-  static Lane.Bools in(FieldVector vector, SqlType type, int rows, Key[] keys) {
+  static Lane.Bools in(FieldVector vector, SqlType type, int[] sel, int rows, Key[] keys) {
     boolean[] out = new boolean[rows];
     if (type.kind() == Kind.VARCHAR) {
       BaseVariableWidthVector strings = (BaseVariableWidthVector) vector;
       ArrowBuf offsets = strings.getOffsetBuffer();
       ArrowBuf data = strings.getDataBuffer();
-      int longest = 0;
-      for (Key key : keys) {
-        longest = Math.max(longest, key.bytes.length);
+      long[][] words = new long[keys.length][];
+      for (int k = 0; k < keys.length; k++) {
+        words[k] = words(keys[k].bytes);
       }
-      byte[] scratch = new byte[longest];
       for (int i = 0; i < rows; i++) {
-        int start = offsets.getInt((long) i * 4);
-        int length = offsets.getInt((long) (i + 1) * 4) - start;
-        boolean loaded = false;
-        for (Key key : keys) {
-          if (key.bytes.length == length) {
-            if (!loaded) {
-              data.getBytes(start, scratch, 0, length);
-              loaded = true;
-            }
-            if (Arrays.equals(scratch, 0, length, key.bytes, 0, length)) {
-              out[i] = true;
-              break;
-            }
+        int r = sel == null ? i : sel[i];
+        int start = offsets.getInt((long) r * 4);
+        int length = offsets.getInt((long) (r + 1) * 4) - start;
+        for (int k = 0; k < keys.length; k++) {
+          byte[] key = keys[k].bytes;
+          if (key.length == length && equalsAt(data, start, key, words[k])) {
+            out[i] = true;
+            break;
           }
         }
       }
@@ -305,7 +379,7 @@ final class ColumnPredicates {
       // IN lists are short: one in-place comparison per constant, OR-ed together.
       Lane.Bools any = null;
       for (Key key : keys) {
-        Lane.Bools equal = compare(vector, type, rows, Operator.EQUAL, key);
+        Lane.Bools equal = compare(vector, type, sel, rows, Operator.EQUAL, key);
         if (any == null) {
           any = equal;
         } else {
@@ -316,28 +390,73 @@ final class ColumnPredicates {
       }
       return any;
     }
-    return new Lane.Bools(out, Lanes.readNulls(vector, rows));
+    return new Lane.Bools(
+        out, sel == null ? Lanes.readNulls(vector, rows) : Lanes.readNulls(vector, sel, rows));
   }
 
   private static void compareStrings(
-      BaseVariableWidthVector vector, int rows, Operator op, byte[] constant, int[] signs) {
+      BaseVariableWidthVector vector,
+      int[] sel,
+      int rows,
+      Operator op,
+      byte[] constant,
+      int[] signs) {
     ArrowBuf offsets = vector.getOffsetBuffer();
     ArrowBuf data = vector.getDataBuffer();
-    boolean equality = op == Operator.EQUAL || op == Operator.NOT_EQUAL;
+    if (op == Operator.EQUAL || op == Operator.NOT_EQUAL) {
+      long[] words = words(constant);
+      for (int i = 0; i < rows; i++) {
+        int r = sel == null ? i : sel[i];
+        int start = offsets.getInt((long) r * 4);
+        int length = offsets.getInt((long) (r + 1) * 4) - start;
+        signs[i] = length == constant.length && equalsAt(data, start, constant, words) ? 0 : 1;
+      }
+      return;
+    }
     byte[] scratch = new byte[64];
     for (int i = 0; i < rows; i++) {
-      int start = offsets.getInt((long) i * 4);
-      int length = offsets.getInt((long) (i + 1) * 4) - start;
-      if (equality && length != constant.length) {
-        signs[i] = 1;
-        continue;
-      }
+      int r = sel == null ? i : sel[i];
+      int start = offsets.getInt((long) r * 4);
+      int length = offsets.getInt((long) (r + 1) * 4) - start;
       if (scratch.length < length) {
         scratch = new byte[Math.max(length, scratch.length * 2)];
       }
       data.getBytes(start, scratch, 0, length);
       signs[i] = Comparison.compareBytes(scratch, 0, length, constant, 0, constant.length);
     }
+  }
+
+  /**
+   * The constant's bytes as longs, eight at a time, in the machine's order (as {@link
+   * ArrowBuf#getLong} reads them); the tail past the last whole eight is left out.
+   */
+  private static long[] words(byte[] constant) {
+    long[] words = new long[constant.length / 8];
+    ByteBuffer buffer = ByteBuffer.wrap(constant).order(ByteOrder.nativeOrder());
+    for (int w = 0; w < words.length; w++) {
+      words[w] = buffer.getLong(w * 8);
+    }
+    return words;
+  }
+
+  /**
+   * Whether the {@code constant.length} bytes at {@code start} equal the constant: compared in
+   * place, eight bytes at a time ({@code words} from {@link #words}), instead of copying each value
+   * out of the buffer first.
+   */
+  private static boolean equalsAt(ArrowBuf data, long start, byte[] constant, long[] words) {
+    int k = 0;
+    for (int w = 0; w < words.length; w++, k += 8) {
+      if (data.getLong(start + k) != words[w]) {
+        return false;
+      }
+    }
+    for (; k < constant.length; k++) {
+      if (data.getByte(start + k) != constant[k]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean[] outcome(int[] signs, int rows, Operator op) {

@@ -1,7 +1,6 @@
 package dev.tarn.operators.expr;
 
 import dev.tarn.core.batch.Batch;
-import dev.tarn.core.batch.BatchGather;
 import dev.tarn.core.error.ErrorCode;
 import dev.tarn.core.error.TarnException;
 import dev.tarn.core.expr.Expr;
@@ -9,7 +8,10 @@ import dev.tarn.core.expr.Expr.Operator;
 import dev.tarn.core.meta.Column;
 import dev.tarn.core.type.SqlType;
 import dev.tarn.core.type.SqlType.Kind;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -37,17 +39,30 @@ import org.apache.arrow.vector.util.TransferPair;
  * batch stays owned by the caller. Intermediate lanes are plain Java arrays, so an error part way
  * (division by zero) leaves no Arrow memory behind.
  *
- * <p>Semantics to know: CASE evaluates a branch only over the rows that take it (so {@code CASE
- * WHEN b <> 0 THEN a / b END} never divides by zero); AND, OR and COALESCE evaluate all their
- * arguments over all rows.
+ * <p>Nodes evaluate over a batch's rows or over a selection of them (ascending row numbers): only
+ * the leaves read the batch, at the selected rows, and every lane above holds one value per
+ * selected row. Selections are how evaluation skips rows:
+ *
+ * <ul>
+ *   <li>CASE evaluates a branch only over the rows that take it (so {@code CASE WHEN b <> 0 THEN a
+ *       / b END} never divides by zero);
+ *   <li>AND and OR evaluate an argument that may fail only over the rows still undecided, and
+ *       {@link #select} evaluates a filter's conjuncts one after the other over the rows still
+ *       kept, as Trino short-circuits ({@code x <> 0 AND 10 / x > 1} never divides by zero);
+ *   <li>COALESCE evaluates all its arguments over all rows.
+ * </ul>
  */
 public final class ExpressionEvaluator {
   private final Expr expr;
   private final Node root;
 
+  /** What {@link #select} evaluates in turn; empty unless the expression is boolean. */
+  private final Node[] conjuncts;
+
   private ExpressionEvaluator(Expr expr, Node root) {
     this.expr = expr;
     this.root = root;
+    this.conjuncts = root.type.kind() == Kind.BOOLEAN ? conjuncts(root) : new Node[0];
   }
 
   /**
@@ -81,42 +96,76 @@ public final class ExpressionEvaluator {
       pair.splitAndTransfer(0, input.rowCount());
       return (FieldVector) pair.getTo();
     }
-    return Lanes.write(root.eval(input, allocator), name, allocator);
+    return Lanes.write(root.eval(Rows.all(input), allocator), name, allocator);
   }
 
   /** The expression's value as a lane (no Arrow memory is retained). */
   public Lane evaluateLane(Batch input, BufferAllocator allocator) {
-    return root.eval(input, allocator);
+    return root.eval(Rows.all(input), allocator);
   }
 
   /**
    * The rows (ascending) for which a boolean expression is TRUE; NULL and FALSE rows are left out.
-   * {@code allocator} only serves temporary sub-batches (CASE) and holds nothing afterwards.
+   * {@code allocator} serves nothing that outlives the call.
+   *
+   * <p>A conjunction is evaluated conjunct by conjunct, each over the rows the previous ones kept
+   * (a NULL conjunct drops its row as a FALSE one does): later conjuncts read fewer rows, and a
+   * conjunct never fails on a row already dropped ({@code x <> 0 AND 10 / x > 1} is no division by
+   * zero), as Trino's AND short-circuits. In-place column comparisons, which cannot fail, run
+   * first; the others keep their written order.
    */
   public int[] select(Batch input, BufferAllocator allocator) {
     if (root.type.kind() != Kind.BOOLEAN) {
       throw new IllegalStateException("select needs a boolean expression, got " + root.type);
     }
-    Lane.Bools lane = (Lane.Bools) root.eval(input, allocator);
-    int n = lane.size;
-    int[] rows = new int[n];
-    int count = 0;
-    boolean[] values = lane.values;
-    boolean[] nulls = lane.nulls;
-    if (nulls == null) {
-      for (int i = 0; i < n; i++) {
-        if (values[i]) {
-          rows[count++] = i;
-        }
+    int n = input.rowCount();
+    int[] rows = null;
+    int count = n;
+    for (Node conjunct : conjuncts) {
+      if (count == 0) {
+        break;
       }
-    } else {
-      for (int i = 0; i < n; i++) {
-        if (values[i] && !nulls[i]) {
-          rows[count++] = i;
-        }
+      int[] out = rows == null ? new int[n] : rows;
+      count = conjunct.select(new Rows(input, rows, count), out, allocator);
+      rows = out;
+    }
+    if (rows == null) {
+      // Only an empty batch gets here: every conjunct was skipped.
+      return new int[0];
+    }
+    return count == rows.length ? rows : Arrays.copyOf(rows, count);
+  }
+
+  /**
+   * The conjuncts of the root (itself when it is no AND), nested ANDs flattened, the in-place
+   * column comparisons first: moving a conjunct that cannot fail ahead of others only spares the
+   * others rows, it never makes an error appear.
+   */
+  private static Node[] conjuncts(Node root) {
+    List<Node> all = new ArrayList<>();
+    flattenAnd(root, all);
+    List<Node> ordered = new ArrayList<>(all.size());
+    for (Node node : all) {
+      if (node instanceof ColumnPredicateNode || node instanceof ColumnPairNode) {
+        ordered.add(node);
       }
     }
-    return count == n ? rows : java.util.Arrays.copyOf(rows, count);
+    for (Node node : all) {
+      if (!(node instanceof ColumnPredicateNode || node instanceof ColumnPairNode)) {
+        ordered.add(node);
+      }
+    }
+    return ordered.toArray(new Node[0]);
+  }
+
+  private static void flattenAnd(Node node, List<Node> out) {
+    if (node instanceof CallNode call && call.op == Operator.AND) {
+      for (Node arg : call.args) {
+        flattenAnd(arg, out);
+      }
+    } else {
+      out.add(node);
+    }
   }
 
   @Override
@@ -132,10 +181,61 @@ public final class ExpressionEvaluator {
       this.type = type;
     }
 
-    abstract Lane eval(Batch input, BufferAllocator allocator);
+    abstract Lane eval(Rows input, BufferAllocator allocator);
+
+    /**
+     * For a boolean node: the rows of {@code input} (batch row numbers, ascending) where the value
+     * is TRUE, written to {@code out} (which may be {@code input.rows}); returns how many.
+     */
+    int select(Rows input, int[] out, BufferAllocator allocator) {
+      Lane.Bools lane = (Lane.Bools) eval(input, allocator);
+      boolean[] values = lane.values;
+      boolean[] nulls = lane.nulls;
+      int[] rows = input.rows;
+      int count = 0;
+      for (int i = 0; i < input.count; i++) {
+        // Written unconditionally, kept by advancing: no branch to mispredict per row.
+        out[count] = rows == null ? i : rows[i];
+        count += values[i] && (nulls == null || !nulls[i]) ? 1 : 0;
+      }
+      return count;
+    }
 
     /** Whether evaluating may raise an error for some row values (to decide CASE laziness). */
     abstract boolean mayFail();
+  }
+
+  /**
+   * The rows a node evaluates over: all rows of a batch ({@code rows} null), or the batch rows
+   * {@code rows[0..count)}, ascending. Every lane a node returns holds one value per row evaluated,
+   * in this order; only the leaves (column reads and in-place comparisons) look at the batch.
+   */
+  private static final class Rows {
+    final Batch batch;
+    final int[] rows;
+    final int count;
+
+    Rows(Batch batch, int[] rows, int count) {
+      this.batch = batch;
+      this.rows = rows;
+      this.count = count;
+    }
+
+    static Rows all(Batch batch) {
+      return new Rows(batch, null, batch.rowCount());
+    }
+
+    /** The rows at positions {@code positions[0..size)} of these rows (ascending positions). */
+    Rows pick(int[] positions, int size) {
+      if (rows != null) {
+        int[] picked = new int[size];
+        for (int i = 0; i < size; i++) {
+          picked[i] = rows[positions[i]];
+        }
+        return new Rows(batch, picked, size);
+      }
+      return new Rows(batch, positions, size);
+    }
   }
 
   private static final class ColumnNode extends Node {
@@ -147,8 +247,11 @@ public final class ExpressionEvaluator {
     }
 
     @Override
-    Lane eval(Batch input, BufferAllocator allocator) {
-      return Lanes.read(input.vector(index), type, input.rowCount());
+    Lane eval(Rows input, BufferAllocator allocator) {
+      FieldVector vector = input.batch.vector(index);
+      return input.rows == null
+          ? Lanes.read(vector, type, input.count)
+          : Lanes.read(vector, type, input.rows, input.count);
     }
 
     @Override
@@ -171,9 +274,14 @@ public final class ExpressionEvaluator {
     }
 
     @Override
-    Lane eval(Batch input, BufferAllocator allocator) {
+    Lane eval(Rows input, BufferAllocator allocator) {
       return ColumnPredicates.compareColumns(
-          input.vector(left.index), input.vector(right.index), left.type, input.rowCount(), op);
+          input.batch.vector(left.index),
+          input.batch.vector(right.index),
+          left.type,
+          input.rows,
+          input.count,
+          op);
     }
 
     @Override
@@ -196,11 +304,20 @@ public final class ExpressionEvaluator {
     }
 
     @Override
-    Lane eval(Batch input, BufferAllocator allocator) {
-      FieldVector vector = input.vector(column.index);
+    Lane eval(Rows input, BufferAllocator allocator) {
+      FieldVector vector = input.batch.vector(column.index);
       return op == Operator.IN
-          ? ColumnPredicates.in(vector, column.type, input.rowCount(), keys)
-          : ColumnPredicates.compare(vector, column.type, input.rowCount(), op, keys[0]);
+          ? ColumnPredicates.in(vector, column.type, input.rows, input.count, keys)
+          : ColumnPredicates.compare(vector, column.type, input.rows, input.count, op, keys[0]);
+    }
+
+    @Override
+    int select(Rows input, int[] out, BufferAllocator allocator) {
+      if (op == Operator.IN) {
+        return super.select(input, out, allocator);
+      }
+      return ColumnPredicates.select(
+          input.batch.vector(column.index), column.type, input.rows, input.count, op, keys[0], out);
     }
 
     @Override
@@ -218,8 +335,8 @@ public final class ExpressionEvaluator {
     }
 
     @Override
-    Lane eval(Batch input, BufferAllocator allocator) {
-      return Lanes.constant(value, type, input.rowCount());
+    Lane eval(Rows input, BufferAllocator allocator) {
+      return Lanes.constant(value, type, input.count);
     }
 
     @Override
@@ -240,12 +357,12 @@ public final class ExpressionEvaluator {
     }
 
     @Override
-    Lane eval(Batch input, BufferAllocator allocator) {
+    Lane eval(Rows input, BufferAllocator allocator) {
       Lane[] lanes = new Lane[args.length];
       for (int i = 0; i < args.length; i++) {
         lanes[i] = args[i].eval(input, allocator);
       }
-      return ArrayFunctions.eval(call, lanes, input.rowCount());
+      return ArrayFunctions.eval(call, lanes, input.count);
     }
 
     @Override
@@ -310,7 +427,7 @@ public final class ExpressionEvaluator {
     }
 
     @Override
-    Lane eval(Batch input, BufferAllocator allocator) {
+    Lane eval(Rows input, BufferAllocator allocator) {
       switch (op) {
         case ADD:
         case SUBTRACT:
@@ -379,7 +496,7 @@ public final class ExpressionEvaluator {
             for (int k = 0; k < args.length; k++) {
               lanes[k] = args[k].eval(input, allocator);
             }
-            int n = input.rowCount();
+            int n = input.count;
             int[] choice = new int[n];
             for (int i = 0; i < n; i++) {
               choice[i] = -1;
@@ -541,7 +658,7 @@ public final class ExpressionEvaluator {
               (Lane.Doubles) args[1].eval(input, allocator));
         case RANDOM:
           return args.length == 0
-              ? MathFunctions.random(input.rowCount())
+              ? MathFunctions.random(input.count)
               : Casts.cast(MathFunctions.random((Lane.Longs) args[0].eval(input, allocator)), type);
         case SIGN:
           return MathFunctions.sign(args[0].eval(input, allocator), type);
@@ -596,22 +713,54 @@ public final class ExpressionEvaluator {
       }
     }
 
-    /** AND / OR with SQL three-valued logic. */
-    private Lane logic(boolean and, Batch input, BufferAllocator allocator) {
-      int n = input.rowCount();
+    /**
+     * AND / OR with SQL three-valued logic. An argument that may fail is evaluated only over the
+     * rows the earlier arguments left undecided (not yet FALSE for AND, not yet TRUE for OR), as
+     * Trino's short-circuit evaluation would: {@code x <> 0 AND 10 / x > 1} is FALSE where x is 0.
+     * Arguments that cannot fail run over all rows, which keeps their loops plain.
+     */
+    private Lane logic(boolean and, Rows input, BufferAllocator allocator) {
+      int n = input.count;
       boolean[] out = new boolean[n];
       boolean[] nulls = new boolean[n];
       // AND starts TRUE and is decided by any FALSE; OR starts FALSE and is decided by any TRUE.
-      java.util.Arrays.fill(out, and);
+      Arrays.fill(out, and);
+      int decided = 0;
       for (Node arg : args) {
+        if (decided == n) {
+          break;
+        }
+        if (decided > 0 && arg.mayFail()) {
+          int[] open = new int[n - decided];
+          int m = 0;
+          for (int i = 0; i < n; i++) {
+            if (out[i] == and) {
+              open[m++] = i;
+            }
+          }
+          Lane.Bools lane = (Lane.Bools) arg.eval(input.pick(open, m), allocator);
+          boolean[] v = lane.values;
+          boolean[] vn = lane.nulls;
+          for (int k = 0; k < m; k++) {
+            int i = open[k];
+            if (vn != null && vn[k]) {
+              nulls[i] = true;
+            } else if (v[k] != and) {
+              out[i] = !and;
+              decided++;
+            }
+          }
+          continue;
+        }
         Lane.Bools lane = (Lane.Bools) arg.eval(input, allocator);
         boolean[] v = lane.values;
         boolean[] vn = lane.nulls;
         for (int i = 0; i < n; i++) {
           if (vn != null && vn[i]) {
             nulls[i] = true;
-          } else if (v[i] != and) {
+          } else if (v[i] != and && out[i] == and) {
             out[i] = !and;
+            decided++;
           }
         }
       }
@@ -627,11 +776,11 @@ public final class ExpressionEvaluator {
     }
 
     /** CASE: conditions over all rows in order, each branch only over the rows that take it. */
-    private Lane caseWhen(Batch input, BufferAllocator allocator) {
-      int n = input.rowCount();
+    private Lane caseWhen(Rows input, BufferAllocator allocator) {
+      int n = input.count;
       int branches = args.length / 2;
       int[] choice = new int[n];
-      java.util.Arrays.fill(choice, -1);
+      Arrays.fill(choice, -1);
       int undecided = n;
       for (int b = 0; b < branches && undecided > 0; b++) {
         Lane.Bools when = (Lane.Bools) args[2 * b].eval(input, allocator);
@@ -678,9 +827,7 @@ public final class ExpressionEvaluator {
             rows[k++] = i;
           }
         }
-        try (Batch subset = BatchGather.gather(input, rows, k, allocator)) {
-          lanes[b] = value.eval(subset, allocator);
-        }
+        lanes[b] = value.eval(input.pick(rows, k), allocator);
       }
       return Lanes.choose(type, lanes, choice, sourceRows);
     }
@@ -760,6 +907,11 @@ public final class ExpressionEvaluator {
           if (type.kind() == Kind.DECIMAL
               && (isFloating(args[0].type) || isFloating(args[1].type))) {
             throw unsupported(call);
+          }
+          if (type.kind() == Kind.DECIMAL && (op == Operator.ADD || op == Operator.SUBTRACT)) {
+            for (int i = 0; i < 2; i++) {
+              args[i] = atScale(args[i], type.scale());
+            }
           }
           break;
         case NEGATE:
@@ -1151,10 +1303,10 @@ public final class ExpressionEvaluator {
         return new ColumnPairNode((ColumnNode) compile(left), (ColumnNode) compile(right), op);
       }
       if (ColumnPredicates.isComparison(op) && args.size() == 2) {
-        boolean flipped = args.get(0) instanceof Expr.Literal;
+        boolean flipped = !(args.get(0) instanceof Expr.ColumnRef);
         Expr column = args.get(flipped ? 1 : 0);
-        Expr constant = args.get(flipped ? 0 : 1);
-        if (column instanceof Expr.ColumnRef ref && constant instanceof Expr.Literal literal) {
+        Expr.Literal literal = constantValue(args.get(flipped ? 0 : 1));
+        if (column instanceof Expr.ColumnRef ref && literal != null) {
           ColumnPredicates.Key key =
               ColumnPredicates.key(ref.type(), literal.value(), literal.type());
           if (key != null) {
@@ -1199,6 +1351,55 @@ public final class ExpressionEvaluator {
       return new ColumnPredicateNode((ColumnNode) compile(ref), Operator.IN, keys);
     }
 
+    /**
+     * A constant operand as a literal: a literal itself, or arithmetic over literals ({@code 1 +
+     * 10}, which reaches here unfolded from TPC-H Q19's {@code l_quantity <= 1 + 10}) computed once
+     * now, so that the comparison runs in place. Null for anything else, for a NULL result, and
+     * when computing fails (the error then comes at run time, and only if a row needs the value).
+     */
+    private Expr.Literal constantValue(Expr expr) {
+      if (expr instanceof Expr.Literal literal) {
+        return literal;
+      }
+      if (!(expr instanceof Expr.Call call)) {
+        return null;
+      }
+      switch (call.operator()) {
+        case ADD:
+        case SUBTRACT:
+        case MULTIPLY:
+        case NEGATE:
+          break;
+        default:
+          return null;
+      }
+      for (Expr arg : call.args()) {
+        if (constantValue(arg) == null) {
+          return null;
+        }
+      }
+      Lane lane;
+      try {
+        lane = compile(call).eval(new Rows(null, null, 1), null);
+      } catch (TarnException e) {
+        return null;
+      }
+      if (lane.isNull(0)) {
+        return null;
+      }
+      Object value;
+      if (lane instanceof Lane.Longs longs && call.type().kind() != Kind.DATE) {
+        value = longs.values[0];
+      } else if (lane instanceof Lane.Decimals decimals) {
+        value = decimals.get(0);
+      } else if (lane instanceof Lane.Doubles doubles) {
+        value = doubles.values[0];
+      } else {
+        return null;
+      }
+      return new Expr.Literal(value, call.type());
+    }
+
     private static Expr rewriteIn(Expr.Call call) {
       if (call.args().size() < 2) {
         throw new TarnException(
@@ -1213,6 +1414,35 @@ public final class ExpressionEvaluator {
       return equals.size() == 1
           ? equals.get(0)
           : new Expr.Call(Operator.OR, equals, SqlType.BOOLEAN);
+    }
+
+    /**
+     * A decimal or integer literal restated at {@code scale} when that is exact (Q1's {@code 1 -
+     * l_discount}: 1 becomes 1.00), so that adding it to a lane of that scale needs no rescaling
+     * pass per batch; any other node as it is.
+     */
+    private static Node atScale(Node node, int scale) {
+      if (!(node instanceof LiteralNode literal)
+          || literal.value == null
+          || !(literal.value instanceof BigDecimal || literal.value instanceof Long)
+          || (literal.type.kind() != Kind.DECIMAL && !literal.type.isNumeric())
+          || isFloating(literal.type)) {
+        return node;
+      }
+      BigDecimal value =
+          literal.value instanceof BigDecimal decimal
+              ? decimal
+              : BigDecimal.valueOf((Long) literal.value);
+      try {
+        BigDecimal scaled = value.setScale(scale, RoundingMode.UNNECESSARY);
+        int precision = Math.max(scaled.precision(), scale + 1);
+        if (precision > 38) {
+          return node;
+        }
+        return new LiteralNode(scaled, SqlType.decimal(precision, scale));
+      } catch (ArithmeticException inexact) {
+        return node;
+      }
     }
 
     /** {@code node} converted to {@code type} (itself when it already is). */

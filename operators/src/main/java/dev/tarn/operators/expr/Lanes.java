@@ -114,7 +114,7 @@ public final class Lanes {
           return new Lane.Doubles(type, out, nulls);
         }
       case DECIMAL:
-        return readDecimals((DecimalVector) vector, type, rows, nulls);
+        return readDecimals((DecimalVector) vector, type, null, rows, nulls);
       case VARCHAR:
       case VARBINARY:
         {
@@ -140,14 +140,132 @@ public final class Lanes {
     throw new AssertionError(type);
   }
 
+  /**
+   * Rows {@code rows[0..count)} of {@code vector} (of SQL type {@code type}) as a lane of {@code
+   * count} values: lane row {@code i} is vector row {@code rows[i]}. What an expression evaluated
+   * over a selection reads (a filter's later conjuncts, the branches of a CASE).
+   */
+  public static Lane read(FieldVector vector, SqlType type, int[] rows, int count) {
+    boolean[] nulls = readNulls(vector, rows, count);
+    if (type.isNested()) {
+      // Nested values are boxed row by row anyway; reading all and picking costs little more.
+      Lane.Values all = (Lane.Values) read(vector, type, vector.getValueCount());
+      Object[] values = new Object[count];
+      for (int i = 0; i < count; i++) {
+        values[i] = all.values[rows[i]];
+      }
+      return new Lane.Values(type, values, nulls);
+    }
+    switch (type.kind()) {
+      case BOOLEAN:
+        {
+          boolean[] out = new boolean[count];
+          ArrowBuf data = vector.getDataBuffer();
+          for (int i = 0; i < count; i++) {
+            out[i] = BitVectorHelper.get(data, rows[i]) != 0;
+          }
+          return new Lane.Bools(out, nulls);
+        }
+      case TINYINT:
+        {
+          long[] out = new long[count];
+          ArrowBuf data = vector.getDataBuffer();
+          for (int i = 0; i < count; i++) {
+            out[i] = data.getByte(rows[i]);
+          }
+          return new Lane.Longs(type, out, nulls);
+        }
+      case SMALLINT:
+        {
+          long[] out = new long[count];
+          ArrowBuf data = vector.getDataBuffer();
+          for (int i = 0; i < count; i++) {
+            out[i] = data.getShort((long) rows[i] * 2);
+          }
+          return new Lane.Longs(type, out, nulls);
+        }
+      case INTEGER:
+      case DATE:
+        {
+          long[] out = new long[count];
+          ArrowBuf data = vector.getDataBuffer();
+          for (int i = 0; i < count; i++) {
+            out[i] = data.getInt((long) rows[i] * 4);
+          }
+          return new Lane.Longs(type, out, nulls);
+        }
+      case BIGINT:
+      case TIMESTAMP:
+        {
+          long[] out = new long[count];
+          ArrowBuf data = vector.getDataBuffer();
+          for (int i = 0; i < count; i++) {
+            out[i] = data.getLong((long) rows[i] * 8);
+          }
+          return new Lane.Longs(type, out, nulls);
+        }
+      case REAL:
+        {
+          double[] out = new double[count];
+          ArrowBuf data = vector.getDataBuffer();
+          for (int i = 0; i < count; i++) {
+            out[i] = data.getFloat((long) rows[i] * 4);
+          }
+          return new Lane.Doubles(type, out, nulls);
+        }
+      case DOUBLE:
+        {
+          double[] out = new double[count];
+          ArrowBuf data = vector.getDataBuffer();
+          for (int i = 0; i < count; i++) {
+            out[i] = data.getDouble((long) rows[i] * 8);
+          }
+          return new Lane.Doubles(type, out, nulls);
+        }
+      case DECIMAL:
+        return readDecimals((DecimalVector) vector, type, rows, count, nulls);
+      case VARCHAR:
+      case VARBINARY:
+        {
+          ArrowBuf offsetBuffer = ((BaseVariableWidthVector) vector).getOffsetBuffer();
+          int[] offsets = new int[count + 1];
+          for (int i = 0; i < count; i++) {
+            int r = rows[i];
+            offsets[i + 1] =
+                offsets[i]
+                    + offsetBuffer.getInt((long) (r + 1) * 4)
+                    - offsetBuffer.getInt((long) r * 4);
+          }
+          byte[] data = new byte[offsets[count]];
+          ArrowBuf bytes = vector.getDataBuffer();
+          for (int i = 0; i < count; i++) {
+            int start = offsetBuffer.getInt((long) rows[i] * 4);
+            int length = offsets[i + 1] - offsets[i];
+            for (int b = 0; b < length; b++) {
+              data[offsets[i] + b] = bytes.getByte(start + b);
+            }
+          }
+          return new Lane.Strings(type, data, offsets, nulls);
+        }
+    }
+    throw new AssertionError(type);
+  }
+
+  /**
+   * Decimal128 values (little-endian two's complement) as unscaled longs when every non-NULL value
+   * is its low eight bytes sign-extended (the high eight bytes are 0 or -1 matching the low's sign
+   * bit), else as BigDecimals. Reads vector row {@code rows[i]}, or row {@code i} when {@code rows}
+   * is null.
+   */
   private static Lane.Decimals readDecimals(
-      DecimalVector v, SqlType type, int rows, boolean[] nulls) {
+      DecimalVector v, SqlType type, int[] rows, int count, boolean[] nulls) {
     ArrowBuf data = v.getDataBuffer();
-    long[] unscaled = new long[rows];
+    long[] unscaled = new long[count];
     boolean fits = true;
-    for (int i = 0; i < rows; i++) {
-      long low = data.getLong((long) i * 16);
-      long high = data.getLong((long) i * 16 + 8);
+    for (int i = 0; i < count; i++) {
+      long at = (long) (rows == null ? i : rows[i]) * 16;
+      long low = data.getLong(at);
+      long high = data.getLong(at + 8);
       unscaled[i] = low;
       // NULL slots may hold anything; only real values decide whether longs suffice.
       if (high != (low >> 63) && (nulls == null || !nulls[i])) {
@@ -155,15 +273,15 @@ public final class Lanes {
       }
     }
     if (fits) {
-      return new Lane.Decimals(type, rows, unscaled, null, nulls);
+      return new Lane.Decimals(type, count, unscaled, null, nulls);
     }
-    BigDecimal[] big = new BigDecimal[rows];
-    for (int i = 0; i < rows; i++) {
+    BigDecimal[] big = new BigDecimal[count];
+    for (int i = 0; i < count; i++) {
       if (nulls == null || !nulls[i]) {
-        big[i] = v.getObject(i);
+        big[i] = v.getObject(rows == null ? i : rows[i]);
       }
     }
-    return new Lane.Decimals(type, rows, null, big, nulls);
+    return new Lane.Decimals(type, count, null, big, nulls);
   }
 
   /** Per-row NULL marks, or {@code null} when the vector holds no NULL. */
@@ -177,6 +295,21 @@ public final class Lanes {
       nulls[i] = BitVectorHelper.get(validity, i) == 0;
     }
     return nulls;
+  }
+
+  /** NULL marks of vector rows {@code rows[0..count)}, or {@code null} when none is NULL. */
+  static boolean[] readNulls(FieldVector vector, int[] rows, int count) {
+    if (vector.getNullCount() == 0) {
+      return null;
+    }
+    boolean[] nulls = new boolean[count];
+    boolean any = false;
+    ArrowBuf validity = vector.getValidityBuffer();
+    for (int i = 0; i < count; i++) {
+      nulls[i] = BitVectorHelper.get(validity, rows[i]) == 0;
+      any |= nulls[i];
+    }
+    return any ? nulls : null;
   }
 
   /** A new vector named {@code name} holding the lane (of the lane's type); the caller owns it. */
@@ -311,13 +444,16 @@ public final class Lanes {
             DecimalVector v = (DecimalVector) vector;
             v.allocateNew(n);
             Lane.Decimals d = (Lane.Decimals) lane;
+            ArrowBuf data = v.getDataBuffer();
             if (d.unscaled != null) {
+              // Decimal128 is little-endian two's complement: the long, then its sign extension.
               long[] values = d.unscaled;
               for (int i = 0; i < n; i++) {
-                if (nulls == null || !nulls[i]) {
-                  v.set(i, values[i]);
-                }
+                long value = values[i];
+                data.setLong((long) i * 16, value);
+                data.setLong((long) i * 16 + 8, value >> 63);
               }
+              setValidity(v.getValidityBuffer(), nulls, n);
             } else {
               for (int i = 0; i < n; i++) {
                 if (nulls == null || !nulls[i]) {
@@ -327,7 +463,15 @@ public final class Lanes {
                         ErrorCode.INVALID_ARGUMENT,
                         "decimal value " + value + " does not fit " + type);
                   }
-                  v.set(i, value);
+                  BigInteger unscaled = value.unscaledValue();
+                  if (unscaled.bitLength() < 64) {
+                    long small = unscaled.longValue();
+                    data.setLong((long) i * 16, small);
+                    data.setLong((long) i * 16 + 8, small >> 63);
+                    BitVectorHelper.setBit(v.getValidityBuffer(), i);
+                  } else {
+                    v.set(i, value);
+                  }
                 }
               }
             }
@@ -360,6 +504,25 @@ public final class Lanes {
     } catch (RuntimeException e) {
       vector.close();
       throw e;
+    }
+  }
+
+  /**
+   * Marks rows {@code [0, n)} of a zeroed validity buffer valid except where {@code nulls} says
+   * NULL: whole bytes at once when there is no NULL.
+   */
+  private static void setValidity(ArrowBuf validity, boolean[] nulls, int n) {
+    if (nulls == null) {
+      validity.setOne(0L, (long) (n >>> 3));
+      for (int i = n & ~7; i < n; i++) {
+        BitVectorHelper.setBit(validity, i);
+      }
+      return;
+    }
+    for (int i = 0; i < n; i++) {
+      if (!nulls[i]) {
+        BitVectorHelper.setBit(validity, i);
+      }
     }
   }
 
