@@ -478,7 +478,8 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
               }
             })
         .runWith(Sink.foreach(rows -> self.tell(new ResultRows(rows))), getContext().getSystem())
-        .whenComplete((done, failure) -> self.tell(new ResultEnded(failure)));
+        // Told from the stream's own thread (see ExchangeOutput on Pekko's completion futures).
+        .whenCompleteAsync((done, failure) -> self.tell(new ResultEnded(failure)), Runnable::run);
   }
 
   private Behavior<Command> onResultRows(ResultRows rows) {

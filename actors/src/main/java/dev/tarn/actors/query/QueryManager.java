@@ -21,6 +21,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * query with it.
  */
 public final class QueryManager extends AbstractBehavior<QueryManager.Command> {
+  private static final java.time.format.DateTimeFormatter QUERY_ID_TIME =
+      java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss");
 
   /** Messages the query manager handles. */
   public sealed interface Command extends TarnMessage {}
@@ -114,9 +116,7 @@ public final class QueryManager extends AbstractBehavior<QueryManager.Command> {
 
   /** Trino-style query ids: date, time, sequence and a random suffix. */
   private String newQueryId() {
-    String date =
-        java.time.LocalDateTime.now(java.time.ZoneOffset.UTC)
-            .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss"));
+    String date = java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).format(QUERY_ID_TIME);
     String random = UUID.randomUUID().toString().substring(0, 5);
     return date + "_" + String.format("%05d", sequence++) + "_" + random;
   }
