@@ -44,10 +44,10 @@ import org.slf4j.LoggerFactory;
  * One per query, a child of the {@link QueryManager}: parses the statement, runs DDL against the
  * catalog (ANALYZE: runs its aggregate query as below, then stores the statistics; see {@code
  * analyzeTable}), or fetches the named tables, plans the query, starts a {@link StageActor} per
- * stage (children first, so each task can be handed its producers' stream references), reads the
- * root stage's output into result pages and serves them to {@link Fetch}es. It stops itself once
- * the result has been fetched or its retention time has passed, and fails the query after the query
- * timeout.
+ * stage (all at once; each stage is handed its producers' stream references when they all run),
+ * reads the root stage's output into result pages and serves them to {@link Fetch}es. It stops
+ * itself once the result has been fetched or its retention time has passed, and fails the query
+ * after the query timeout.
  *
  * <pre>
  *   PLANNING -> RUNNING -> FINISHED | FAILED -> (stopped after the last fetch or retention)
@@ -126,6 +126,7 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
   private final Map<Integer, List<List<org.apache.pekko.stream.SourceRef<byte[]>>>> stageOutputs =
       new HashMap<>();
   private final Map<Integer, ActorRef<StageActor.Command>> stages = new HashMap<>();
+  private final java.util.Set<Integer> connected = new java.util.HashSet<>();
   private final List<OperatorStats.Snapshot> operatorStats = new ArrayList<>();
   private final Map<Integer, List<OperatorStats.Snapshot>> stageStats = new HashMap<>();
   private boolean analyze;
@@ -419,28 +420,44 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
       totalSplits += StageScheduler.scanFiles(stage.fragment()).size();
     }
     state = State.RUNNING;
-    startReadyStages();
+    startStages();
     return this;
   }
 
-  /** Starts every stage whose children have all started and that has not started yet. */
-  private void startReadyStages() {
+  /**
+   * Starts every stage at once, leaves first so that their scans begin soonest. A stage's tasks
+   * cannot read their children yet: {@link #connectReadyStages} hands them their inputs once the
+   * children run, so starting a query costs one round of task starts, not one per level of stages.
+   */
+  private void startStages() {
     ActorRef<StageActor.Event> self =
         getContext().messageAdapter(StageActor.Event.class, FromStage::new);
     for (int stageId : scheduler.startOrder()) {
-      if (stages.containsKey(stageId)) {
+      stages.put(
+          stageId,
+          getContext()
+              .spawn(
+                  StageActor.create(scheduler.tasks(queryId, stageId), workers, self),
+                  "stage-" + stageId));
+    }
+  }
+
+  /** Sends their inputs to the stages whose children all run and that have not got them yet. */
+  private void connectReadyStages() {
+    for (var stage : plan.stages()) {
+      if (stage.children().isEmpty() || connected.contains(stage.id())) {
         continue;
       }
       boolean ready = true;
-      for (int child : plan.stage(stageId).children()) {
+      for (int child : stage.children()) {
         ready &= stageOutputs.containsKey(child);
       }
-      if (!ready) {
-        continue;
+      if (ready) {
+        connected.add(stage.id());
+        stages
+            .get(stage.id())
+            .tell(new StageActor.Inputs(scheduler.inputs(stage.id(), stageOutputs)));
       }
-      var specs = scheduler.tasks(queryId, stageId, stageOutputs);
-      stages.put(
-          stageId, getContext().spawn(StageActor.create(specs, workers, self), "stage-" + stageId));
     }
   }
 
@@ -451,7 +468,7 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
       if (started.stageId() == 0) {
         readResult(started.outputs().get(0).get(0));
       } else if (state == State.RUNNING) {
-        startReadyStages();
+        connectReadyStages();
       }
     } else if (event instanceof StageActor.Finished finished) {
       operatorStats.addAll(finished.stats());
