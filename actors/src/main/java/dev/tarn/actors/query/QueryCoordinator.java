@@ -153,6 +153,7 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
   private boolean explainOnly;
   private Statement.Query pendingQuery;
   private List<ActorRef<TaskManager.Command>> workers;
+  private final List<ActorRef<TaskManager.Command>> knownWorkers;
   // ANALYZE: the aggregate this query runs, its result row, and whether the catalog was asked.
   private AnalyzeQuery analyzing;
   private final List<List<Object>> analyzedRows = new ArrayList<>();
@@ -160,12 +161,22 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
 
   private record PendingFetch(long token, ActorRef<QueryResults> replyTo) {}
 
+  /**
+   * @param knownWorkers the cluster's task managers as the query manager last heard of them; when
+   *     empty (the cluster is still forming) the coordinator asks the receptionist itself
+   */
   public static Behavior<Command> create(
-      String queryId, String sql, String database, QueryContext context) {
+      String queryId,
+      String sql,
+      String database,
+      QueryContext context,
+      List<ActorRef<TaskManager.Command>> knownWorkers) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
-                timers -> new QueryCoordinator(ctx, timers, queryId, sql, database, context)));
+                timers ->
+                    new QueryCoordinator(
+                        ctx, timers, queryId, sql, database, context, knownWorkers)));
   }
 
   private QueryCoordinator(
@@ -174,9 +185,11 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
       String queryId,
       String sql,
       String database,
-      QueryContext context) {
+      QueryContext context,
+      List<ActorRef<TaskManager.Command>> knownWorkers) {
     super(ctx);
     this.queryId = queryId;
+    this.knownWorkers = knownWorkers;
     this.sql = sql;
     this.database = database;
     this.context = context;
@@ -376,7 +389,11 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
     }
     // EXPLAIN ANALYZE answers one text column, and clients learn the columns from the first page.
     columns = analyze ? QUERY_PLAN : plan.columns();
-    findWorkers();
+    if (knownWorkers.isEmpty()) {
+      findWorkers();
+    } else {
+      startOn(knownWorkers);
+    }
     return this;
   }
 
@@ -412,6 +429,13 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
       }
       return this;
     }
+    startOn(workers);
+    return this;
+  }
+
+  /** Starts the planned query's stages on {@code found}, placed in a stable order. */
+  private void startOn(List<ActorRef<TaskManager.Command>> found) {
+    List<ActorRef<TaskManager.Command>> workers = new ArrayList<>(found);
     workers.sort((a, b) -> a.path().toString().compareTo(b.path().toString()));
     this.workers = workers;
     scheduler =
@@ -421,7 +445,6 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
     }
     state = State.RUNNING;
     startStages();
-    return this;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.tarn.actors.query;
 
+import dev.tarn.actors.task.TaskManager;
 import dev.tarn.core.error.ErrorCode;
 import dev.tarn.core.error.ErrorInfo;
 import dev.tarn.core.serde.TarnMessage;
@@ -14,11 +15,14 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
 
 /**
  * One per coordinator node: gives each submitted statement an id and a {@link QueryCoordinator}
  * child, and routes fetches and cancellations to it. A coordinator that crashes takes only its
- * query with it.
+ * query with it. The manager follows the cluster's worker task managers through a receptionist
+ * subscription and hands each new coordinator the current list, so a query does not ask the
+ * receptionist again.
  */
 public final class QueryManager extends AbstractBehavior<QueryManager.Command> {
   private static final java.time.format.DateTimeFormatter QUERY_ID_TIME =
@@ -41,8 +45,12 @@ public final class QueryManager extends AbstractBehavior<QueryManager.Command> {
   private record CoordinatorStopped(String queryId)
       implements Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
 
+  private record WorkersChanged(Receptionist.Listing listing)
+      implements Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
+
   private final QueryContext context;
   private final Map<String, ActorRef<QueryCoordinator.Command>> queries = new HashMap<>();
+  private List<ActorRef<TaskManager.Command>> workers = List.of();
   private long sequence;
 
   public static Behavior<Command> create(QueryContext context) {
@@ -52,6 +60,12 @@ public final class QueryManager extends AbstractBehavior<QueryManager.Command> {
   private QueryManager(ActorContext<Command> ctx, QueryContext context) {
     super(ctx);
     this.context = context;
+    ctx.getSystem()
+        .receptionist()
+        .tell(
+            Receptionist.subscribe(
+                TaskManager.SERVICE_KEY,
+                ctx.messageAdapter(Receptionist.Listing.class, WorkersChanged::new)));
   }
 
   @Override
@@ -61,6 +75,7 @@ public final class QueryManager extends AbstractBehavior<QueryManager.Command> {
         .onMessage(Fetch.class, this::onFetch)
         .onMessage(Cancel.class, this::onCancel)
         .onMessage(CoordinatorStopped.class, this::onStopped)
+        .onMessage(WorkersChanged.class, this::onWorkersChanged)
         .build();
   }
 
@@ -70,7 +85,8 @@ public final class QueryManager extends AbstractBehavior<QueryManager.Command> {
         getContext()
             .spawn(
                 Behaviors.supervise(
-                        QueryCoordinator.create(queryId, submit.sql(), submit.database(), context))
+                        QueryCoordinator.create(
+                            queryId, submit.sql(), submit.database(), context, workers))
                     .onFailure(SupervisorStrategy.stop()),
                 "query-" + queryId);
     getContext().watchWith(coordinator, new CoordinatorStopped(queryId));
@@ -106,6 +122,11 @@ public final class QueryManager extends AbstractBehavior<QueryManager.Command> {
     if (coordinator != null) {
       coordinator.tell(new QueryCoordinator.Cancel());
     }
+    return this;
+  }
+
+  private Behavior<Command> onWorkersChanged(WorkersChanged changed) {
+    workers = List.copyOf(changed.listing().getServiceInstances(TaskManager.SERVICE_KEY));
     return this;
   }
 
