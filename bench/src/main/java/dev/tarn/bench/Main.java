@@ -1,19 +1,20 @@
 package dev.tarn.bench;
 
 import dev.tarn.bench.jmh.JmhCommand;
+import dev.tarn.bench.tpch.LatencyBenchmark;
 import dev.tarn.bench.tpch.TpchBenchmark;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code tarn bench}: {@code tpch} (TPC-H against DuckDB) and {@code jmh} (operator micro
- * benchmarks).
+ * {@code tarn bench}: {@code tpch} (TPC-H against DuckDB), {@code latency} (fixed per-query cost)
+ * and {@code jmh} (operator micro benchmarks).
  */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks, never part of the test run.",
-    subcommands = {TpchBenchmark.class, JmhCommand.class})
+    subcommands = {TpchBenchmark.class, LatencyBenchmark.class, JmhCommand.class})
 public final class Main implements Runnable {
   public static void main(String[] args) {
     // Arrow checks every buffer access against the buffer's bounds unless told otherwise. Tarn's

@@ -74,10 +74,13 @@ public final class ExchangeOutput {
       default:
         throw new AssertionError(output.kind());
     }
+    // The callback runs where the stream ends: Pekko's completion future is Scala-converted and
+    // would run a plain whenComplete on the default async executor, a new thread per task on a
+    // machine with two cores.
     Source<Routed, NotUsed> watched =
         routed.watchTermination(
             (notUsed, done) -> {
-              done.whenComplete((ok, failure) -> onEnd.accept(failure));
+              done.whenCompleteAsync((ok, failure) -> onEnd.accept(failure), Runnable::run);
               return notUsed;
             });
     Source<byte[], NotUsed> bytes = watched.map(Routed::bytes);

@@ -24,8 +24,10 @@ public final class ActorsKryoRegistrar implements KryoRegistrar {
     register.accept(TaskEvent.Finished.class);
     register.accept(TaskEvent.Failed.class);
     register.accept(TaskActor.Cancel.class);
+    register.accept(TaskActor.Inputs.class);
     register.accept(TaskManager.StartTask.class);
     register.accept(StageActor.Cancel.class);
+    register.accept(StageActor.Inputs.class);
     register.accept(StageActor.Started.class);
     register.accept(StageActor.Finished.class);
     register.accept(StageActor.Failed.class);

@@ -50,20 +50,29 @@ public final class ClusterQueryGateway implements QueryGateway {
     return CompletableFuture.completedFuture(null);
   }
 
-  /** An ask that timed out or failed becomes a FAILED page, as the interface promises. */
+  /**
+   * An ask that timed out or failed becomes a FAILED page, as the interface promises.
+   *
+   * <p>The answer completes on the thread that replied, not through {@code exceptionally}: Pekko's
+   * ask answers a Scala-converted future that runs every non-async callback on the default async
+   * executor, and on a machine with two cores that executor starts a new thread per callback.
+   */
   private static CompletionStage<QueryResults> recover(
       String queryId, CompletionStage<QueryResults> ask) {
-    return ask.exceptionally(
-        failure ->
-            new QueryResults(
-                queryId,
-                "FAILED",
-                null,
-                List.of(),
-                -1,
-                ErrorInfo.of(failure),
-                null,
-                null,
-                QueryResults.QueryStats.EMPTY));
+    return ask.handleAsync(
+        (page, failure) ->
+            failure == null
+                ? page
+                : new QueryResults(
+                    queryId,
+                    "FAILED",
+                    null,
+                    List.of(),
+                    -1,
+                    ErrorInfo.of(failure),
+                    null,
+                    null,
+                    QueryResults.QueryStats.EMPTY),
+        Runnable::run);
   }
 }

@@ -44,10 +44,10 @@ import org.slf4j.LoggerFactory;
  * One per query, a child of the {@link QueryManager}: parses the statement, runs DDL against the
  * catalog (ANALYZE: runs its aggregate query as below, then stores the statistics; see {@code
  * analyzeTable}), or fetches the named tables, plans the query, starts a {@link StageActor} per
- * stage (children first, so each task can be handed its producers' stream references), reads the
- * root stage's output into result pages and serves them to {@link Fetch}es. It stops itself once
- * the result has been fetched or its retention time has passed, and fails the query after the query
- * timeout.
+ * stage (all at once; each stage is handed its producers' stream references when they all run),
+ * reads the root stage's output into result pages and serves them to {@link Fetch}es. It stops
+ * itself once the result has been fetched or its retention time has passed, and fails the query
+ * after the query timeout.
  *
  * <pre>
  *   PLANNING -> RUNNING -> FINISHED | FAILED -> (stopped after the last fetch or retention)
@@ -126,6 +126,7 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
   private final Map<Integer, List<List<org.apache.pekko.stream.SourceRef<byte[]>>>> stageOutputs =
       new HashMap<>();
   private final Map<Integer, ActorRef<StageActor.Command>> stages = new HashMap<>();
+  private final java.util.Set<Integer> connected = new java.util.HashSet<>();
   private final List<OperatorStats.Snapshot> operatorStats = new ArrayList<>();
   private final Map<Integer, List<OperatorStats.Snapshot>> stageStats = new HashMap<>();
   private boolean analyze;
@@ -152,6 +153,7 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
   private boolean explainOnly;
   private Statement.Query pendingQuery;
   private List<ActorRef<TaskManager.Command>> workers;
+  private final List<ActorRef<TaskManager.Command>> knownWorkers;
   // ANALYZE: the aggregate this query runs, its result row, and whether the catalog was asked.
   private AnalyzeQuery analyzing;
   private final List<List<Object>> analyzedRows = new ArrayList<>();
@@ -159,12 +161,22 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
 
   private record PendingFetch(long token, ActorRef<QueryResults> replyTo) {}
 
+  /**
+   * @param knownWorkers the cluster's task managers as the query manager last heard of them; when
+   *     empty (the cluster is still forming) the coordinator asks the receptionist itself
+   */
   public static Behavior<Command> create(
-      String queryId, String sql, String database, QueryContext context) {
+      String queryId,
+      String sql,
+      String database,
+      QueryContext context,
+      List<ActorRef<TaskManager.Command>> knownWorkers) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
-                timers -> new QueryCoordinator(ctx, timers, queryId, sql, database, context)));
+                timers ->
+                    new QueryCoordinator(
+                        ctx, timers, queryId, sql, database, context, knownWorkers)));
   }
 
   private QueryCoordinator(
@@ -173,9 +185,11 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
       String queryId,
       String sql,
       String database,
-      QueryContext context) {
+      QueryContext context,
+      List<ActorRef<TaskManager.Command>> knownWorkers) {
     super(ctx);
     this.queryId = queryId;
+    this.knownWorkers = knownWorkers;
     this.sql = sql;
     this.database = database;
     this.context = context;
@@ -375,7 +389,11 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
     }
     // EXPLAIN ANALYZE answers one text column, and clients learn the columns from the first page.
     columns = analyze ? QUERY_PLAN : plan.columns();
-    findWorkers();
+    if (knownWorkers.isEmpty()) {
+      findWorkers();
+    } else {
+      startOn(knownWorkers);
+    }
     return this;
   }
 
@@ -411,6 +429,13 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
       }
       return this;
     }
+    startOn(workers);
+    return this;
+  }
+
+  /** Starts the planned query's stages on {@code found}, placed in a stable order. */
+  private void startOn(List<ActorRef<TaskManager.Command>> found) {
+    List<ActorRef<TaskManager.Command>> workers = new ArrayList<>(found);
     workers.sort((a, b) -> a.path().toString().compareTo(b.path().toString()));
     this.workers = workers;
     scheduler =
@@ -419,28 +444,43 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
       totalSplits += StageScheduler.scanFiles(stage.fragment()).size();
     }
     state = State.RUNNING;
-    startReadyStages();
-    return this;
+    startStages();
   }
 
-  /** Starts every stage whose children have all started and that has not started yet. */
-  private void startReadyStages() {
+  /**
+   * Starts every stage at once, leaves first so that their scans begin soonest. A stage's tasks
+   * cannot read their children yet: {@link #connectReadyStages} hands them their inputs once the
+   * children run, so starting a query costs one round of task starts, not one per level of stages.
+   */
+  private void startStages() {
     ActorRef<StageActor.Event> self =
         getContext().messageAdapter(StageActor.Event.class, FromStage::new);
     for (int stageId : scheduler.startOrder()) {
-      if (stages.containsKey(stageId)) {
+      stages.put(
+          stageId,
+          getContext()
+              .spawn(
+                  StageActor.create(scheduler.tasks(queryId, stageId), workers, self),
+                  "stage-" + stageId));
+    }
+  }
+
+  /** Sends their inputs to the stages whose children all run and that have not got them yet. */
+  private void connectReadyStages() {
+    for (var stage : plan.stages()) {
+      if (stage.children().isEmpty() || connected.contains(stage.id())) {
         continue;
       }
       boolean ready = true;
-      for (int child : plan.stage(stageId).children()) {
+      for (int child : stage.children()) {
         ready &= stageOutputs.containsKey(child);
       }
-      if (!ready) {
-        continue;
+      if (ready) {
+        connected.add(stage.id());
+        stages
+            .get(stage.id())
+            .tell(new StageActor.Inputs(scheduler.inputs(stage.id(), stageOutputs)));
       }
-      var specs = scheduler.tasks(queryId, stageId, stageOutputs);
-      stages.put(
-          stageId, getContext().spawn(StageActor.create(specs, workers, self), "stage-" + stageId));
     }
   }
 
@@ -451,7 +491,7 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
       if (started.stageId() == 0) {
         readResult(started.outputs().get(0).get(0));
       } else if (state == State.RUNNING) {
-        startReadyStages();
+        connectReadyStages();
       }
     } else if (event instanceof StageActor.Finished finished) {
       operatorStats.addAll(finished.stats());
@@ -478,7 +518,8 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
               }
             })
         .runWith(Sink.foreach(rows -> self.tell(new ResultRows(rows))), getContext().getSystem())
-        .whenComplete((done, failure) -> self.tell(new ResultEnded(failure)));
+        // Told from the stream's own thread (see ExchangeOutput on Pekko's completion futures).
+        .whenCompleteAsync((done, failure) -> self.tell(new ResultEnded(failure)), Runnable::run);
   }
 
   private Behavior<Command> onResultRows(ResultRows rows) {

@@ -1,5 +1,6 @@
 package dev.tarn.actors.query;
 
+import dev.tarn.actors.task.TaskManager;
 import dev.tarn.core.error.ErrorCode;
 import dev.tarn.core.error.ErrorInfo;
 import dev.tarn.core.serde.TarnMessage;
@@ -14,13 +15,18 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
 
 /**
  * One per coordinator node: gives each submitted statement an id and a {@link QueryCoordinator}
  * child, and routes fetches and cancellations to it. A coordinator that crashes takes only its
- * query with it.
+ * query with it. The manager follows the cluster's worker task managers through a receptionist
+ * subscription and hands each new coordinator the current list, so a query does not ask the
+ * receptionist again.
  */
 public final class QueryManager extends AbstractBehavior<QueryManager.Command> {
+  private static final java.time.format.DateTimeFormatter QUERY_ID_TIME =
+      java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss");
 
   /** Messages the query manager handles. */
   public sealed interface Command extends TarnMessage {}
@@ -39,8 +45,12 @@ public final class QueryManager extends AbstractBehavior<QueryManager.Command> {
   private record CoordinatorStopped(String queryId)
       implements Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
 
+  private record WorkersChanged(Receptionist.Listing listing)
+      implements Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
+
   private final QueryContext context;
   private final Map<String, ActorRef<QueryCoordinator.Command>> queries = new HashMap<>();
+  private List<ActorRef<TaskManager.Command>> workers = List.of();
   private long sequence;
 
   public static Behavior<Command> create(QueryContext context) {
@@ -50,6 +60,12 @@ public final class QueryManager extends AbstractBehavior<QueryManager.Command> {
   private QueryManager(ActorContext<Command> ctx, QueryContext context) {
     super(ctx);
     this.context = context;
+    ctx.getSystem()
+        .receptionist()
+        .tell(
+            Receptionist.subscribe(
+                TaskManager.SERVICE_KEY,
+                ctx.messageAdapter(Receptionist.Listing.class, WorkersChanged::new)));
   }
 
   @Override
@@ -59,6 +75,7 @@ public final class QueryManager extends AbstractBehavior<QueryManager.Command> {
         .onMessage(Fetch.class, this::onFetch)
         .onMessage(Cancel.class, this::onCancel)
         .onMessage(CoordinatorStopped.class, this::onStopped)
+        .onMessage(WorkersChanged.class, this::onWorkersChanged)
         .build();
   }
 
@@ -68,7 +85,8 @@ public final class QueryManager extends AbstractBehavior<QueryManager.Command> {
         getContext()
             .spawn(
                 Behaviors.supervise(
-                        QueryCoordinator.create(queryId, submit.sql(), submit.database(), context))
+                        QueryCoordinator.create(
+                            queryId, submit.sql(), submit.database(), context, workers))
                     .onFailure(SupervisorStrategy.stop()),
                 "query-" + queryId);
     getContext().watchWith(coordinator, new CoordinatorStopped(queryId));
@@ -107,6 +125,11 @@ public final class QueryManager extends AbstractBehavior<QueryManager.Command> {
     return this;
   }
 
+  private Behavior<Command> onWorkersChanged(WorkersChanged changed) {
+    workers = List.copyOf(changed.listing().getServiceInstances(TaskManager.SERVICE_KEY));
+    return this;
+  }
+
   private Behavior<Command> onStopped(CoordinatorStopped stopped) {
     queries.remove(stopped.queryId());
     return this;
@@ -114,9 +137,7 @@ public final class QueryManager extends AbstractBehavior<QueryManager.Command> {
 
   /** Trino-style query ids: date, time, sequence and a random suffix. */
   private String newQueryId() {
-    String date =
-        java.time.LocalDateTime.now(java.time.ZoneOffset.UTC)
-            .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss"));
+    String date = java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).format(QUERY_ID_TIME);
     String random = UUID.randomUUID().toString().substring(0, 5);
     return date + "_" + String.format("%05d", sequence++) + "_" + random;
   }

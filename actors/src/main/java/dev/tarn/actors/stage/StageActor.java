@@ -22,7 +22,9 @@ import org.apache.pekko.stream.SourceRef;
 /**
  * Runs one stage of a query: places its tasks on worker task managers (round robin), tells the
  * coordinator once every task runs (with their output stream references), then once every task has
- * finished (with their statistics), or as soon as one fails.
+ * finished (with their statistics), or as soon as one fails. A stage that reads child stages gets
+ * their references from the coordinator in {@link Inputs} and hands each task its share as soon as
+ * both the task and the references are there.
  *
  * <pre>
  *   STARTING --all Started--> RUNNING --all Finished--> (stop)
@@ -36,6 +38,13 @@ public final class StageActor extends AbstractBehavior<StageActor.Command> {
 
   /** Cancels the stage's tasks. */
   public record Cancel(String reason) implements Command {}
+
+  /** What each task of the stage reads from the child stages, by task index. */
+  public record Inputs(List<Map<Integer, List<SourceRef<byte[]>>>> byTask) implements Command {
+    public Inputs {
+      byTask = List.copyOf(byTask);
+    }
+  }
 
   private record FromTask(TaskEvent event) implements Command {}
 
@@ -72,6 +81,7 @@ public final class StageActor extends AbstractBehavior<StageActor.Command> {
   private final Map<Integer, List<SourceRef<byte[]>>> outputs = new HashMap<>();
   private final Map<Integer, ActorRef<TaskActor.Command>> tasks = new HashMap<>();
   private final List<OperatorStats.Snapshot> stats = new ArrayList<>();
+  private Inputs inputs;
   private int finished;
   private Phase phase = Phase.STARTING;
 
@@ -104,6 +114,7 @@ public final class StageActor extends AbstractBehavior<StageActor.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(FromTask.class, this::onTaskEvent)
+        .onMessage(Inputs.class, this::onInputs)
         .onMessage(Cancel.class, this::onCancel)
         .build();
   }
@@ -113,6 +124,9 @@ public final class StageActor extends AbstractBehavior<StageActor.Command> {
     if (event instanceof TaskEvent.Started started) {
       tasks.put(started.taskIndex(), started.task());
       outputs.put(started.taskIndex(), started.outputs());
+      if (inputs != null) {
+        started.task().tell(new TaskActor.Inputs(inputs.byTask().get(started.taskIndex())));
+      }
       if (phase == Phase.STARTING && outputs.size() == taskCount) {
         phase = Phase.RUNNING;
         List<List<SourceRef<byte[]>>> byTask = new ArrayList<>();
@@ -143,6 +157,14 @@ public final class StageActor extends AbstractBehavior<StageActor.Command> {
       return Behaviors.stopped();
     }
     throw new IllegalStateException("unexpected task event " + event);
+  }
+
+  private Behavior<Command> onInputs(Inputs received) {
+    inputs = received;
+    for (Map.Entry<Integer, ActorRef<TaskActor.Command>> task : tasks.entrySet()) {
+      task.getValue().tell(new TaskActor.Inputs(received.byTask().get(task.getKey())));
+    }
+    return this;
   }
 
   private Behavior<Command> onCancel(Cancel cancel) {

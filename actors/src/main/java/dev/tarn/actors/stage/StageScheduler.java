@@ -20,9 +20,9 @@ import org.apache.pekko.stream.SourceRef;
  *                  largest first, each to the task with the fewest bytes so far
  * </pre>
  *
- * A stage's output partition count is its consumer's task count (1 for the root). Stages are
- * started children first: a task's inputs are the stream references its producers offered for its
- * index.
+ * A stage's output partition count is its consumer's task count (1 for the root). Every stage
+ * starts at once; once all children of a stage run, its tasks get their inputs: the stream
+ * references its producers offered for their index.
  */
 public final class StageScheduler {
   private final DistributedPlan plan;
@@ -71,9 +71,8 @@ public final class StageScheduler {
     order.add(stageId);
   }
 
-  /** The task specs of a stage whose children have all started. */
-  public List<TaskSpec> tasks(
-      String queryId, int stageId, Map<Integer, List<List<SourceRef<byte[]>>>> childOutputs) {
+  /** The task specs of a stage. */
+  public List<TaskSpec> tasks(String queryId, int stageId) {
     StagePlan stage = plan.stage(stageId);
     int count = taskCount(stageId);
     int outputPartitions = stageId == 0 ? 1 : taskCount(consumerOf.get(stageId));
@@ -83,6 +82,24 @@ public final class StageScheduler {
     List<List<PlanNode.ScanFile>> shares = shareFiles(scanFiles(stage.fragment()), count);
     List<TaskSpec> specs = new ArrayList<>();
     for (int task = 0; task < count; task++) {
+      PlanNode fragment = withScanFiles(stage.fragment(), shares.get(task));
+      specs.add(new TaskSpec(queryId, stageId, task, fragment, stage.output(), outputPartitions));
+    }
+    return specs;
+  }
+
+  /**
+   * What each task of a stage reads, once all of its children run: for each child stage, one
+   * reference per producer task, the producer's partition for this task (its only one when the
+   * child gathers or broadcasts into a single reference).
+   *
+   * @param childOutputs per child stage id, {@code outputs.get(producer).get(partition)}
+   */
+  public List<Map<Integer, List<SourceRef<byte[]>>>> inputs(
+      int stageId, Map<Integer, List<List<SourceRef<byte[]>>>> childOutputs) {
+    StagePlan stage = plan.stage(stageId);
+    List<Map<Integer, List<SourceRef<byte[]>>>> byTask = new ArrayList<>();
+    for (int task = 0; task < taskCount(stageId); task++) {
       Map<Integer, List<SourceRef<byte[]>>> inputs = new HashMap<>();
       for (int child : stage.children()) {
         List<SourceRef<byte[]>> refs = new ArrayList<>();
@@ -93,11 +110,9 @@ public final class StageScheduler {
         }
         inputs.put(child, refs);
       }
-      PlanNode fragment = withScanFiles(stage.fragment(), shares.get(task));
-      specs.add(
-          new TaskSpec(queryId, stageId, task, fragment, stage.output(), outputPartitions, inputs));
+      byTask.add(inputs);
     }
-    return specs;
+    return byTask;
   }
 
   /** Every file of every scan in the fragment. */

@@ -20,9 +20,12 @@ import dev.tarn.planner.physical.PlanNode;
 import dev.tarn.planner.physical.PlanVisitor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.FanInShape2;
+import org.apache.pekko.stream.SourceRef;
 import org.apache.pekko.stream.SourceShape;
 import org.apache.pekko.stream.javadsl.GraphDSL;
 import org.apache.pekko.stream.javadsl.Source;
@@ -30,8 +33,10 @@ import org.apache.pekko.stream.javadsl.Source;
 /**
  * Turns a task's plan fragment into a Pekko Streams source of batches: each plan node becomes the
  * operator stage of the same name, a {@link PlanNode.RemoteSource} becomes the merged input of the
- * child stage's stream references. Statistics objects are collected in plan order (pre-order), one
- * per operator.
+ * child stage's stream references. Those references may not exist yet when the task starts: a
+ * remote source waits for {@code inputs} to complete, so the graph materializes at once and its
+ * exchanges connect once the child stages run. Statistics objects are collected in plan order
+ * (pre-order), one per operator.
  */
 final class FragmentCompiler implements PlanVisitor<Source<Batch, NotUsed>> {
   /** A compiled fragment: its source and the live statistics of its operators. */
@@ -48,14 +53,23 @@ final class FragmentCompiler implements PlanVisitor<Source<Batch, NotUsed>> {
   private final LakeStorage storage;
   private final BufferAllocator allocator;
   private final dev.tarn.core.memory.SpillSpace spill;
+  private final CompletionStage<Map<Integer, List<SourceRef<byte[]>>>> inputs;
   private final List<OperatorStats> stats = new ArrayList<>();
   private TaskSpec spec;
 
+  /**
+   * @param inputs completes with, for each child stage id, the stream references this task reads
+   *     (one per task of the child stage)
+   */
   FragmentCompiler(
-      LakeStorage storage, BufferAllocator allocator, dev.tarn.core.memory.SpillSpace spill) {
+      LakeStorage storage,
+      BufferAllocator allocator,
+      dev.tarn.core.memory.SpillSpace spill,
+      CompletionStage<Map<Integer, List<SourceRef<byte[]>>>> inputs) {
     this.storage = storage;
     this.allocator = allocator;
     this.spill = spill;
+    this.inputs = inputs;
   }
 
   Compiled compile(TaskSpec taskSpec) {
@@ -167,14 +181,21 @@ final class FragmentCompiler implements PlanVisitor<Source<Batch, NotUsed>> {
 
   @Override
   public Source<Batch, NotUsed> visitRemoteSource(PlanNode.RemoteSource node) {
-    var refs = spec.inputs().get(node.sourceStage());
-    if (refs == null) {
-      throw new TarnException(
-          ErrorCode.INTERNAL_ERROR,
-          "task " + spec.name() + " has no input for stage " + node.sourceStage());
-    }
+    String task = spec.name();
+    CompletionStage<Source<Batch, NotUsed>> merged =
+        inputs.thenApply(
+            byStage -> {
+              List<SourceRef<byte[]>> refs = byStage.get(node.sourceStage());
+              if (refs == null) {
+                throw new TarnException(
+                    ErrorCode.INTERNAL_ERROR,
+                    "task " + task + " has no input for stage " + node.sourceStage());
+              }
+              return ExchangeInput.source(refs, node.outputColumns(), allocator);
+            });
     OperatorStats s = stats("Exchange(stage " + node.sourceStage() + ")");
-    return ExchangeInput.source(refs, node.outputColumns(), allocator)
+    return Source.completionStageSource(merged)
+        .mapMaterializedValue(ignored -> NotUsed.getInstance())
         .map(
             batch -> {
               s.addOutput(batch.rowCount(), batch.sizeInBytes());

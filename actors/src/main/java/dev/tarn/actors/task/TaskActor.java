@@ -4,7 +4,11 @@ import dev.tarn.actors.exchange.ExchangeOutput;
 import dev.tarn.core.error.ErrorInfo;
 import dev.tarn.core.memory.SpillSpace;
 import dev.tarn.core.serde.TarnMessage;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -16,13 +20,16 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.SharedKillSwitch;
+import org.apache.pekko.stream.SourceRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs one task: materializes its fragment as a Pekko Streams graph of operators whose output
  * leaves through stream references, reports {@link TaskEvent.Started} with them, then {@link
- * TaskEvent.Finished} or {@link TaskEvent.Failed} when the graph ends, and stops.
+ * TaskEvent.Finished} or {@link TaskEvent.Failed} when the graph ends, and stops. A fragment that
+ * reads child stages starts before their outputs exist: its exchanges connect when {@link Inputs}
+ * arrives.
  *
  * <p>The task owns a child allocator that every batch of its graph comes from; it is closed when
  * the actor stops, after the graph has ended, so a leaked buffer shows up as an error here.
@@ -36,19 +43,27 @@ public final class TaskActor extends AbstractBehavior<TaskActor.Command> {
   /** Aborts the task's graph (the query was cancelled or failed elsewhere). */
   public record Cancel(String reason) implements Command {}
 
+  /**
+   * The stream references the task reads: for each child stage id, one per task of that stage. Sent
+   * once, when every child stage runs.
+   */
+  public record Inputs(Map<Integer, List<SourceRef<byte[]>>> byStage) implements Command {
+    public Inputs {
+      Map<Integer, List<SourceRef<byte[]>>> copy = new HashMap<>();
+      Objects.requireNonNull(byStage, "byStage")
+          .forEach((stage, refs) -> copy.put(stage, List.copyOf(refs)));
+      byStage = Map.copyOf(copy);
+    }
+  }
+
   private record GraphEnded(Throwable failure)
       implements Command, NoSerializationVerificationNeeded {}
 
-  /** Looks again whether the graph's operators have released their buffers. */
-  private record ReleaseCheck(int attempt) implements Command, NoSerializationVerificationNeeded {}
+  /** Looks again whether the graph's operators have given back their memory. */
+  private record CheckReleased(int attempt) implements Command, NoSerializationVerificationNeeded {}
 
-  /**
-   * How often and how long a task whose graph has ended waits for its operators to release their
-   * buffers before it closes its allocator (and reports what is left as a leak).
-   */
-  private static final java.time.Duration RELEASE_POLL = java.time.Duration.ofMillis(5);
-
-  private static final int RELEASE_ATTEMPTS = 400;
+  /** How many times, doubling from 1 ms, an ended task waits for its operators' memory (~4 s). */
+  private static final int RELEASE_CHECKS = 12;
 
   private final TaskSpec spec;
   private final ActorRef<TaskEvent> stage;
@@ -57,6 +72,8 @@ public final class TaskActor extends AbstractBehavior<TaskActor.Command> {
   private final FragmentCompiler.Compiled compiled;
   private final long memoryLimit;
   private final SpillSpace spill;
+  private final CompletableFuture<Map<Integer, List<SourceRef<byte[]>>>> inputs =
+      new CompletableFuture<>();
 
   /**
    * @param queryMemory the query's memory account on this node; the task allocates from a child
@@ -89,9 +106,9 @@ public final class TaskActor extends AbstractBehavior<TaskActor.Command> {
             resources.spillThreshold());
     this.killSwitch = KillSwitches.shared("task-" + spec.name());
     FragmentCompiler.Compiled graph = null;
-    List<org.apache.pekko.stream.SourceRef<byte[]>> outputs = List.of();
+    List<SourceRef<byte[]>> outputs = List.of();
     try {
-      graph = new FragmentCompiler(resources.storage(), allocator, spill).compile(spec);
+      graph = new FragmentCompiler(resources.storage(), allocator, spill, inputs).compile(spec);
       outputs =
           ExchangeOutput.run(
               graph.source().via(killSwitch.flow()),
@@ -118,8 +135,9 @@ public final class TaskActor extends AbstractBehavior<TaskActor.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Cancel.class, this::onCancel)
+        .onMessage(Inputs.class, this::onInputs)
         .onMessage(GraphEnded.class, this::onGraphEnded)
-        .onMessage(ReleaseCheck.class, this::onReleaseCheck)
+        .onMessage(CheckReleased.class, checked -> stopOnceReleased(checked.attempt()))
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
@@ -131,6 +149,12 @@ public final class TaskActor extends AbstractBehavior<TaskActor.Command> {
     return this;
   }
 
+  private Behavior<Command> onInputs(Inputs received) {
+    // Completing connects the graph's exchanges; they subscribe from the stream's own actor.
+    inputs.complete(received.byStage());
+    return this;
+  }
+
   private Behavior<Command> onGraphEnded(GraphEnded ended) {
     if (ended.failure() == null) {
       stage.tell(
@@ -139,21 +163,25 @@ public final class TaskActor extends AbstractBehavior<TaskActor.Command> {
     } else {
       stage.tell(new TaskEvent.Failed(spec.stageId(), spec.taskIndex(), errorOf(ended.failure())));
     }
-    return onReleaseCheck(new ReleaseCheck(0));
+    return stopOnceReleased(0);
   }
 
   /**
-   * Stops once every buffer of the graph is released. The end of the graph is seen where its output
-   * ends, and an operator upstream may still be running its {@code postStop} (closing what it
-   * holds) on another thread: closing the allocator under it would report a leak that is not one,
-   * and fail the operator's own close.
+   * Stops once the graph's operators have closed their buffers, so that the allocator closes empty.
+   * The end of the graph is seen where its output leaves; after a failure or a cancel the other
+   * operators stop a moment later (the cancel travels upstream after the failure went down), on the
+   * stream's thread. A task whose memory is not back after a few seconds stops anyway and reports
+   * the leak.
    */
-  private Behavior<Command> onReleaseCheck(ReleaseCheck check) {
-    if (allocator.getAllocatedMemory() == 0 || check.attempt() >= RELEASE_ATTEMPTS) {
+  private Behavior<Command> stopOnceReleased(int attempt) {
+    if (allocator.getAllocatedMemory() == 0 || attempt >= RELEASE_CHECKS) {
       return Behaviors.stopped();
     }
     getContext()
-        .scheduleOnce(RELEASE_POLL, getContext().getSelf(), new ReleaseCheck(check.attempt() + 1));
+        .scheduleOnce(
+            java.time.Duration.ofMillis(1L << attempt),
+            getContext().getSelf(),
+            new CheckReleased(attempt + 1));
     return this;
   }
 

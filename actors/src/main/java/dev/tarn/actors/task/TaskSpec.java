@@ -3,13 +3,12 @@ package dev.tarn.actors.task;
 import dev.tarn.core.serde.TarnMessage;
 import dev.tarn.planner.physical.PlanNode;
 import dev.tarn.planner.stages.StagePlan;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import org.apache.pekko.stream.SourceRef;
 
 /**
- * Everything one task needs to run its share of a stage.
+ * Everything one task needs to start its share of a stage. The stream references it reads from its
+ * child stages come later, in {@link TaskActor.Inputs}: every stage of a query starts at once,
+ * before its children's outputs exist.
  *
  * @param queryId the query
  * @param stageId the stage
@@ -17,8 +16,6 @@ import org.apache.pekko.stream.SourceRef;
  * @param fragment the stage's fragment, with this task's files for a scan stage
  * @param output how the task routes its output rows
  * @param outputPartitions how many consumer tasks the output is routed to (1 for RESULT/GATHER)
- * @param inputs for each child stage id, the stream references this task reads: one per task of the
- *     child stage
  */
 public record TaskSpec(
     String queryId,
@@ -26,8 +23,7 @@ public record TaskSpec(
     int taskIndex,
     PlanNode fragment,
     StagePlan.OutputPartitioning output,
-    int outputPartitions,
-    Map<Integer, List<SourceRef<byte[]>>> inputs)
+    int outputPartitions)
     implements TarnMessage {
   public TaskSpec {
     Objects.requireNonNull(queryId, "queryId");
@@ -36,7 +32,6 @@ public record TaskSpec(
     if (outputPartitions < 1) {
       throw new IllegalArgumentException("outputPartitions must be >= 1, was " + outputPartitions);
     }
-    inputs = Map.copyOf(Objects.requireNonNull(inputs, "inputs"));
   }
 
   public String name() {

@@ -293,10 +293,12 @@ public final class CatalogService {
         what);
   }
 
-  /** The reply's value, or its error as a TarnException. */
+  /** The reply's value, or its error as a TarnException; a plain future the callers chain on. */
   private <T> CompletionStage<T> unwrap(CompletionStage<CatalogReply<T>> asked, String what) {
     CompletableFuture<T> out = new CompletableFuture<>();
-    asked.whenComplete(
+    // On the replying thread: a plain whenComplete on the ask's Scala-converted future would run on
+    // the default async executor, which starts a new thread per callback on a two-core machine.
+    asked.whenCompleteAsync(
         (reply, failure) -> {
           if (failure != null) {
             out.completeExceptionally(asTarn(failure, what));
@@ -305,7 +307,8 @@ public final class CatalogService {
           } else {
             out.completeExceptionally(reply.error().toException());
           }
-        });
+        },
+        Runnable::run);
     return out;
   }
 

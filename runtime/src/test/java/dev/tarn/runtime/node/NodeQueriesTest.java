@@ -131,6 +131,33 @@ class NodeQueriesTest {
     assertNodeStillServes();
   }
 
+  @Test
+  void badFileUnderAJoinFailsTheQueryNamingIt() throws Exception {
+    // The broken table is scanned in its own stage while the join's stage waits for its inputs:
+    // the waiting stages must end with the query, which reports the file.
+    Path dir = Files.createDirectories(temp.resolve("broken_build"));
+    Files.writeString(
+        dir.resolve("side.parquet"), "this is not a parquet file either", StandardCharsets.UTF_8);
+    ok("CREATE EXTERNAL TABLE broken_build (a int) STORED AS PARQUET LOCATION '" + dir + "'");
+    QueryResults result =
+        run("SELECT count(*) FROM sales s JOIN broken_build b ON s.quantity = b.a");
+    assertThat(result.error()).isNotNull();
+    assertThat(result.error().code()).isEqualTo(ErrorCode.BAD_DATA);
+    assertThat(result.error().message()).contains("side.parquet");
+    assertNodeStillServes();
+    assertQueryMemoryReleased();
+  }
+
+  /** Every task of the queries so far has stopped and given its Arrow memory back. */
+  private void assertQueryMemoryReleased() throws InterruptedException {
+    // Tasks stop a moment after their query has answered: wait for them, a bounded time.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (node.allocator().getAllocatedMemory() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(node.allocator().getAllocatedMemory()).as("Arrow bytes still held").isZero();
+  }
+
   private void assertNodeStillServes() throws Exception {
     assertThat(ok("SELECT count(*) FROM sales WHERE region = 'south'").rows()).hasSize(1);
   }
