@@ -291,7 +291,13 @@ public final class QueryPlanner {
                 CoreRules.MINUS_TO_DISTINCT,
                 CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW));
     current = pushDown(DisjunctionFactoring.pullFactors(current));
-    current = pushDown(DisjunctionFactoring.deriveSideFilters(current));
+    // Most queries derive no side filter: the pushdown after reordering is then the second, and
+    // the last that changes anything (a filter above a semi join only moves below it in a second
+    // pass, TPC-H Q4's, so that one always runs).
+    RelNode derived = DisjunctionFactoring.deriveSideFilters(current);
+    if (derived != current) {
+      current = pushDown(derived);
+    }
     current = SemiJoinBelowInnerJoin.apply(current);
     current = pushDown(JoinReordering.reorder(current, cardinality));
     RelNode trimmed =
