@@ -33,7 +33,8 @@ import org.apache.calcite.util.ImmutableBitSet;
  * </ol>
  *
  * <p>Both walk the whole tree once; derivation runs after predicates were pushed down (so each
- * condition sits at the join that first sees all its columns), and pushdown runs again after it when it derived a filter.
+ * condition sits at the join that first sees all its columns), and pushdown runs again after it
+ * when it derived a filter.
  */
 public final class DisjunctionFactoring {
   private DisjunctionFactoring() {}
@@ -91,7 +92,9 @@ public final class DisjunctionFactoring {
       // The filter's own conjuncts stay where they are; they only feed derivation below.
       List<RexNode> known = new ArrayList<>(RelOptUtil.conjunctions(filter.getCondition()));
       RelNode newJoin = visitJoin(join, known, pending);
-      return newJoin == join ? filter : filter.copy(filter.getTraitSet(), newJoin, filter.getCondition());
+      return newJoin == join
+          ? filter
+          : filter.copy(filter.getTraitSet(), newJoin, filter.getCondition());
     }
     if (rel instanceof Join join && join.getJoinType() == JoinRelType.INNER) {
       return visitJoin(join, List.of(), pending);
