@@ -38,6 +38,22 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.calcite.adapter.java.JavaTypeFactory;
+import org.apache.calcite.config.CalciteConnectionConfig;
+import org.apache.calcite.config.CalciteSystemProperty;
+import org.apache.calcite.jdbc.CalciteSchema;
+import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
+import org.apache.calcite.plan.ConventionTraitDef;
+import org.apache.calcite.plan.Context;
+import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.volcano.VolcanoPlanner;
+import org.apache.calcite.prepare.CalciteCatalogReader;
+import org.apache.calcite.prepare.CalciteSqlValidator;
+import org.apache.calcite.rel.RelCollationTraitDef;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql2rel.StandardConvertletTable;
 import org.apache.calcite.config.CalciteConnectionConfigImpl;
 import org.apache.calcite.config.CalciteConnectionProperty;
 import org.apache.calcite.config.NullCollation;
@@ -62,10 +78,6 @@ import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql2rel.RelDecorrelator;
 import org.apache.calcite.sql2rel.RelFieldTrimmer;
 import org.apache.calcite.sql2rel.SqlToRelConverter;
-import org.apache.calcite.tools.FrameworkConfig;
-import org.apache.calcite.tools.Frameworks;
-import org.apache.calcite.tools.Planner;
-import org.apache.calcite.tools.RelConversionException;
 import org.apache.calcite.tools.ValidationException;
 
 /**
@@ -171,23 +183,16 @@ public final class QueryPlanner {
       }
     }
     SchemaPlus root = LakeSchema.create(tables, query.defaultDatabase());
-    Planner planner = Frameworks.getPlanner(config(root, query.defaultDatabase()));
     QuerySyntax.Prepared prepared = QuerySyntax.prepare(query.sql());
     RelRoot relRoot;
     try {
-      SqlNode parsed = planner.parse(prepared.text());
-      SqlNode validated = planner.validate(parsed);
-      relRoot = planner.rel(validated);
+      relRoot = toRelational(prepared.text(), root.subSchemas().get(query.defaultDatabase()));
     } catch (SqlParseException e) {
       throw QuerySyntax.syntaxError(e, prepared);
     } catch (ValidationException e) {
       throw validationError(e, prepared, columnNames(query, tables));
     } catch (CalciteContextException e) {
       throw validationError(e, prepared, columnNames(query, tables));
-    } catch (RelConversionException e) {
-      throw new TarnException(ErrorCode.NOT_SUPPORTED, e.getMessage(), e);
-    } finally {
-      planner.close();
     }
     RelNode optimized;
     // The estimates and the scans both list each table's folders: once is enough.
@@ -213,42 +218,100 @@ public final class QueryPlanner {
     return new Planned(StageSplitter.split(plan, options, estimates), estimates);
   }
 
-  private static FrameworkConfig config(SchemaPlus root, String defaultDatabase) {
-    // The Planner takes conformance, case sensitivity and NULL ordering for its validator from
-    // the connection config in its context, over what sqlValidatorConfig says.
+  /**
+   * Parses, validates and converts {@code text} against {@code defaultSchema}, as Calcite's {@code
+   * Frameworks.getPlanner} does with the same settings, without what that planner also builds for
+   * every query and Tarn never uses: a cost-based planner loaded with Calcite's default rules, and
+   * a second catalog reader. The validator looks functions up only in {@link #OPERATORS}: Tarn's
+   * schemas hold tables, no functions.
+   *
+   * @throws ValidationException wrapping whatever validation threw, as Calcite's planner does
+   */
+  private static RelRoot toRelational(String text, SchemaPlus defaultSchema)
+      throws SqlParseException, ValidationException {
+    SqlNode parsed = SqlParser.create(text, QuerySyntax.PARSER_CONFIG).parseStmt();
+    JavaTypeFactory typeFactory = new JavaTypeFactoryImpl(TarnTypeSystem.INSTANCE);
+    SchemaPlus rootSchema = defaultSchema;
+    while (rootSchema.getParentSchema() != null) {
+      rootSchema = rootSchema.getParentSchema();
+    }
+    CalciteCatalogReader catalogReader =
+        new CalciteCatalogReader(
+            CalciteSchema.from(rootSchema),
+            CalciteSchema.from(defaultSchema).path(null),
+            typeFactory,
+            CONNECTION);
+    SqlValidator validator =
+        new CalciteSqlValidator(OPERATORS, catalogReader, typeFactory, VALIDATOR);
+    SqlNode validated;
+    try {
+      validated = validator.validate(parsed);
+    } catch (RuntimeException e) {
+      throw new ValidationException(e);
+    }
+    // The cluster's planner only lends its context and traits to the relational nodes: Hep
+    // planners do the rewriting.
+    VolcanoPlanner planner = new VolcanoPlanner(null, CONTEXT);
+    planner.addRelTraitDef(ConventionTraitDef.INSTANCE);
+    if (CalciteSystemProperty.ENABLE_COLLATION_TRAIT.value()) {
+      planner.addRelTraitDef(RelCollationTraitDef.INSTANCE);
+    }
+    RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(typeFactory));
+    SqlToRelConverter converter =
+        new SqlToRelConverter(
+            null, validator, catalogReader, cluster, StandardConvertletTable.INSTANCE, CONVERTER);
+    RelRoot relRoot = converter.convertQuery(validated, false, true);
+    relRoot = relRoot.withRel(converter.flattenTypes(relRoot.rel, true));
+    return relRoot.withRel(
+        RelDecorrelator.decorrelateQuery(
+            relRoot.rel, CONVERTER.getRelBuilderFactory().create(cluster, null)));
+  }
+
+  /**
+   * The session settings of every query, as the validator has them too: the catalog reader takes
+   * case-insensitive names from here.
+   */
+  private static final CalciteConnectionConfig CONNECTION = connectionConfig();
+
+  private static final Context CONTEXT = Contexts.of(CONNECTION);
+
+  /** Tarn's functions first, then Calcite's standard ones and three of its library functions. */
+  private static final SqlOperatorTable OPERATORS =
+      SqlOperatorTables.chain(
+          ExpressionTranslator.FUNCTIONS,
+          TrinoFunctions.TABLE,
+          NestedFunctions.TABLE,
+          SqlStdOperatorTable.instance(),
+          SqlOperatorTables.of(
+              SqlLibraryOperators.LENGTH,
+              SqlLibraryOperators.CONCAT_FUNCTION,
+              SqlLibraryOperators.SUBSTR_POSTGRESQL));
+
+  private static final SqlValidator.Config VALIDATOR =
+      SqlValidator.Config.DEFAULT
+          .withConformance(QuerySyntax.CONFORMANCE)
+          .withDefaultNullCollation(NullCollation.LAST)
+          .withIdentifierExpansion(true)
+          // Trino does not convert varchar to numbers or dates behind the user's back: the
+          // coercion hooks allow only bare NULLs and dates compared with timestamps.
+          .withTypeCoercionEnabled(true)
+          .withTypeCoercionFactory(TrinoTypeCoercion::new);
+
+  /** Sub-queries stay RexSubQuery expressions for optimize() to rewrite with its rules. */
+  private static final SqlToRelConverter.Config CONVERTER =
+      SqlToRelConverter.config()
+          .withExpand(false)
+          .withTrimUnusedFields(false)
+          .withTopDownGeneralDecorrelationEnabled(CONNECTION.topDownGeneralDecorrelationEnabled());
+
+  private static CalciteConnectionConfig connectionConfig() {
     Properties connection = new Properties();
     connection.setProperty(
         CalciteConnectionProperty.CONFORMANCE.camelName(), QuerySyntax.CONFORMANCE.name());
     connection.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "false");
     connection.setProperty(
         CalciteConnectionProperty.DEFAULT_NULL_COLLATION.camelName(), NullCollation.LAST.name());
-    return Frameworks.newConfigBuilder()
-        .context(Contexts.of(new CalciteConnectionConfigImpl(connection)))
-        .parserConfig(QuerySyntax.PARSER_CONFIG)
-        .defaultSchema(root.subSchemas().get(defaultDatabase))
-        .typeSystem(TarnTypeSystem.INSTANCE)
-        .operatorTable(
-            SqlOperatorTables.chain(
-                ExpressionTranslator.FUNCTIONS,
-                TrinoFunctions.TABLE,
-                NestedFunctions.TABLE,
-                SqlStdOperatorTable.instance(),
-                SqlOperatorTables.of(
-                    SqlLibraryOperators.LENGTH,
-                    SqlLibraryOperators.CONCAT_FUNCTION,
-                    SqlLibraryOperators.SUBSTR_POSTGRESQL)))
-        .sqlValidatorConfig(
-            SqlValidator.Config.DEFAULT
-                .withConformance(QuerySyntax.CONFORMANCE)
-                .withDefaultNullCollation(NullCollation.LAST)
-                .withIdentifierExpansion(true)
-                // Trino does not convert varchar to numbers or dates behind the user's back: the
-                // coercion hooks allow only bare NULLs and dates compared with timestamps.
-                .withTypeCoercionEnabled(true)
-                .withTypeCoercionFactory(TrinoTypeCoercion::new))
-        // Sub-queries stay RexSubQuery expressions for optimize() to rewrite with its rules.
-        .sqlToRelConverterConfig(SqlToRelConverter.config().withExpand(false))
-        .build();
+    return new CalciteConnectionConfigImpl(connection);
   }
 
   /**
@@ -295,7 +358,13 @@ public final class QueryPlanner {
                 CoreRules.MINUS_TO_DISTINCT,
                 CoreRules.PROJECT_TO_LOGICAL_PROJECT_AND_WINDOW));
     current = pushDown(DisjunctionFactoring.pullFactors(current));
-    current = pushDown(DisjunctionFactoring.deriveSideFilters(current));
+    // Most queries derive no side filter: the pushdown after reordering is then the second, and
+    // the last that changes anything (a filter above a semi join only moves below it in a second
+    // pass, TPC-H Q4's, so that one always runs).
+    RelNode derived = DisjunctionFactoring.deriveSideFilters(current);
+    if (derived != current) {
+      current = pushDown(derived);
+    }
     current = SemiJoinBelowInnerJoin.apply(current);
     current = pushDown(JoinReordering.reorder(current, cardinality));
     current =

@@ -33,7 +33,8 @@ import org.apache.calcite.util.ImmutableBitSet;
  * </ol>
  *
  * <p>Both walk the whole tree once; derivation runs after predicates were pushed down (so each
- * condition sits at the join that first sees all its columns), and pushdown runs again after it.
+ * condition sits at the join that first sees all its columns), and pushdown runs again after it
+ * when it derived a filter.
  */
 public final class DisjunctionFactoring {
   private DisjunctionFactoring() {}
@@ -73,6 +74,8 @@ public final class DisjunctionFactoring {
   /**
    * Adds to each input of an inner join the filters implied by the ORs that span both inputs, and
    * carries single-input predicates so derived on down to the join below that can use them again.
+   * Returns {@code rel} itself when nothing was derived, so that the caller can skip pushing down
+   * again.
    */
   public static RelNode deriveSideFilters(RelNode rel) {
     return visit(rel, List.of());
@@ -89,7 +92,9 @@ public final class DisjunctionFactoring {
       // The filter's own conjuncts stay where they are; they only feed derivation below.
       List<RexNode> known = new ArrayList<>(RelOptUtil.conjunctions(filter.getCondition()));
       RelNode newJoin = visitJoin(join, known, pending);
-      return filter.copy(filter.getTraitSet(), newJoin, filter.getCondition());
+      return newJoin == join
+          ? filter
+          : filter.copy(filter.getTraitSet(), newJoin, filter.getCondition());
     }
     if (rel instanceof Join join && join.getJoinType() == JoinRelType.INNER) {
       return visitJoin(join, List.of(), pending);
@@ -100,7 +105,9 @@ public final class DisjunctionFactoring {
         below.add(RelOptUtil.pushPastProject(predicate, project));
       }
       RelNode input = visit(project.getInput(), below);
-      return project.copy(project.getTraitSet(), List.of(input));
+      return input == project.getInput()
+          ? project
+          : project.copy(project.getTraitSet(), List.of(input));
     }
     List<RelNode> inputs = new ArrayList<>();
     boolean changed = false;
@@ -160,6 +167,9 @@ public final class DisjunctionFactoring {
     }
     RelNode newLeft = visit(join.getLeft(), leftPending);
     RelNode newRight = visit(join.getRight(), rightPending);
+    if (newLeft == join.getLeft() && newRight == join.getRight()) {
+      return withFilter(join, stay);
+    }
     RelNode newJoin =
         join.copy(
             join.getTraitSet(),
