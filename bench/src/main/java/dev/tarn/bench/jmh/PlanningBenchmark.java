@@ -40,9 +40,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>The tables are the Parquet files {@code ./tarn bench tpch --sf 1} generates ({@code
  * bench-data/tpch-sf1}, or the folder named by the environment variable {@code TARN_TPCH_DATA}),
- * registered without statistics as {@code CREATE EXTERNAL TABLE} registers them: estimates come from
- * footers, which stay cached between queries as they do in a running node, while file listings are
- * taken again by every planning.
+ * registered without statistics as {@code CREATE EXTERNAL TABLE} registers them: estimates come
+ * from footers, which stay cached between queries as they do in a running node, while file listings
+ * are taken again by every planning.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
