@@ -1,8 +1,6 @@
 package dev.tarn.actors.query;
 
-import dev.tarn.core.error.ErrorInfo;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -60,19 +58,7 @@ public final class ClusterQueryGateway implements QueryGateway {
   private static CompletionStage<QueryResults> recover(
       String queryId, CompletionStage<QueryResults> ask) {
     return ask.handleAsync(
-        (page, failure) ->
-            failure == null
-                ? page
-                : new QueryResults(
-                    queryId,
-                    "FAILED",
-                    null,
-                    List.of(),
-                    -1,
-                    ErrorInfo.of(failure),
-                    null,
-                    null,
-                    QueryResults.QueryStats.EMPTY),
+        (page, failure) -> failure == null ? page : QueryResults.failed(queryId, failure),
         Runnable::run);
   }
 }

@@ -36,6 +36,20 @@ public record QueryResults(
     QueryStats stats)
     implements TarnMessage {
 
+  /** The one page of a query that failed with {@code failure}. */
+  public static QueryResults failed(String queryId, Throwable failure) {
+    return new QueryResults(
+        queryId,
+        "FAILED",
+        null,
+        List.of(),
+        -1,
+        ErrorInfo.of(failure),
+        null,
+        null,
+        QueryStats.EMPTY);
+  }
+
   /** Query progress figures. */
   public record QueryStats(
       long elapsedMillis,

@@ -14,10 +14,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.arrow.memory.ArrowBuf;
-import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.DecimalVector;
-import org.apache.arrow.vector.FieldVector;
 
 /**
  * The state of one aggregate call for every group: primitive arrays indexed by group id.
@@ -346,21 +343,8 @@ abstract class Accumulator {
         || !(input.vector(column) instanceof DecimalVector vector)) {
       return false;
     }
-    cells.addColumn(vector.getDataBuffer(), readNulls(vector, rows), groups, rows, seen);
+    cells.addColumn(vector.getDataBuffer(), Lanes.readNulls(vector, rows), groups, rows, seen);
     return true;
-  }
-
-  /** Per-row NULL marks of a vector's first {@code rows} values, or null when it has no NULL. */
-  static boolean[] readNulls(FieldVector vector, int rows) {
-    if (vector.getNullCount() == 0) {
-      return null;
-    }
-    boolean[] nulls = new boolean[rows];
-    ArrowBuf validity = vector.getValidityBuffer();
-    for (int i = 0; i < rows; i++) {
-      nulls[i] = BitVectorHelper.get(validity, i) == 0;
-    }
-    return nulls;
   }
 
   /** Folds a decimal lane into cells (rows with group -1 or NULL skipped). */
@@ -548,7 +532,7 @@ abstract class Accumulator {
     void add(Batch input, int[] groups, int rows) {
       boolean[] nulls;
       if (addDecimalColumn(input, column, type, cells, seen, groups, rows)) {
-        nulls = readNulls(input.vector(column), rows);
+        nulls = Lanes.readNulls(input.vector(column), rows);
       } else {
         Lane.Decimals lane = Lanes.asDecimals(read(input, column, type), type.scale(), sumType);
         addDecimals(lane, cells, seen, groups, rows);

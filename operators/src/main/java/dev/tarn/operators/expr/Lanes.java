@@ -285,7 +285,7 @@ public final class Lanes {
   }
 
   /** Per-row NULL marks, or {@code null} when the vector holds no NULL. */
-  static boolean[] readNulls(FieldVector vector, int rows) {
+  public static boolean[] readNulls(FieldVector vector, int rows) {
     if (vector.getNullCount() == 0) {
       return null;
     }

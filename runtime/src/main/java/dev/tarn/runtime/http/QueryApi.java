@@ -144,18 +144,7 @@ final class QueryApi extends AllDirectives {
   private static CompletableFuture<QueryResults> guard(CompletionStage<QueryResults> stage) {
     return stage
         .toCompletableFuture()
-        .exceptionally(
-            failure ->
-                new QueryResults(
-                    "unknown",
-                    "FAILED",
-                    null,
-                    List.of(),
-                    -1,
-                    ErrorInfo.of(failure),
-                    null,
-                    null,
-                    QueryResults.QueryStats.EMPTY));
+        .exceptionally(failure -> QueryResults.failed("unknown", failure));
   }
 
   /** One request's result as it accumulates page by page. */

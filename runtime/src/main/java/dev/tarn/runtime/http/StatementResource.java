@@ -5,7 +5,6 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import dev.tarn.actors.query.QueryGateway;
 import dev.tarn.actors.query.QueryResults;
-import dev.tarn.core.error.ErrorInfo;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -269,18 +268,7 @@ final class StatementResource extends AllDirectives {
       CompletionStage<QueryResults> stage, String queryId) {
     return stage
         .toCompletableFuture()
-        .exceptionally(
-            failure ->
-                new QueryResults(
-                    queryId,
-                    "FAILED",
-                    null,
-                    List.of(),
-                    -1,
-                    ErrorInfo.of(failure),
-                    null,
-                    null,
-                    QueryResults.QueryStats.EMPTY));
+        .exceptionally(failure -> QueryResults.failed(queryId, failure));
   }
 
   private static String statementUri(
