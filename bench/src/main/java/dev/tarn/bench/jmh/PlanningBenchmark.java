@@ -1,5 +1,6 @@
 package dev.tarn.bench.jmh;
 
+import dev.tarn.bench.tpch.TpchQueries;
 import dev.tarn.core.meta.FileFormat;
 import dev.tarn.core.meta.TableMetadata;
 import dev.tarn.core.meta.TableSnapshot;
@@ -55,7 +56,6 @@ public class PlanningBenchmark {
   private static final Path DEFAULT_DATA = Path.of("bench-data", "tpch-sf1");
 
   /** The 22 queries, read from the checkout the benchmark runs in (as {@code bench tpch} does). */
-  private static final Path QUERIES = Path.of("planner", "src", "test", "resources", "tpch");
 
   /** The settings of a default node: two hash partitions, broadcast below 10 MiB. */
   private static final PlannerOptions OPTIONS = new PlannerOptions(2, 10 * 1024 * 1024);
@@ -95,14 +95,11 @@ public class PlanningBenchmark {
               Map.of());
       tables.put(metadata.qualifiedName(), new TableSnapshot(metadata, List.of()));
     }
-    String sql = query.equals("count") ? "select count(*) from nation" : tpchQuery(query);
+    String sql =
+        query.equals("count")
+            ? "select count(*) from nation"
+            : TpchQueries.text(TpchQueries.FOLDER, Integer.parseInt(query.substring(1)));
     statement = (Statement.Query) StatementParser.parse(sql, "tpch");
-  }
-
-  /** The text of {@code planner/src/test/resources/tpch/<name>.sql}, without its semicolon. */
-  private static String tpchQuery(String name) throws IOException {
-    String sql = Files.readString(QUERIES.resolve(name + ".sql")).trim();
-    return sql.endsWith(";") ? sql.substring(0, sql.length() - 1) : sql;
   }
 
   /** One planning: validation, rewrites, join ordering, translation, stage splitting. */

@@ -1,9 +1,7 @@
 package dev.tarn.bench.tpch;
 
-import dev.tarn.actors.query.QueryResults;
 import dev.tarn.runtime.node.NodeSettings;
 import dev.tarn.runtime.node.TarnNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -11,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -59,7 +56,7 @@ public final class LatencyBenchmark implements Callable<Integer> {
   List<Integer> tpch = List.of(2, 11);
 
   @Option(names = "--queries", description = "Folder of q01.sql .. q22.sql.")
-  Path queries = Path.of("planner/src/test/resources/tpch");
+  Path queries = TpchQueries.FOLDER;
 
   @Option(
       names = "--sql",
@@ -77,10 +74,7 @@ public final class LatencyBenchmark implements Callable<Integer> {
       if (q == 0) {
         continue;
       }
-      String text = Files.readString(queries.resolve(String.format("q%02d.sql", q))).trim();
-      statements.put(
-          String.format("Q%d", q),
-          text.endsWith(";") ? text.substring(0, text.length() - 1) : text);
+      statements.put(String.format("Q%d", q), TpchQueries.text(queries, q));
     }
     try (TarnNode node =
         TarnNode.start(NodeSettings.singleNode().dataDir(dataDir).httpPort(0).arteryPort(0))) {
@@ -92,7 +86,7 @@ public final class LatencyBenchmark implements Callable<Integer> {
             cpuStart = PROCESS.getProcessCpuTime();
           }
           long start = System.nanoTime();
-          execute(node, statement.getValue());
+          TpchQueries.execute(node, statement.getValue(), 10);
           if (i >= warmup) {
             millis[i - warmup] = (System.nanoTime() - start) / 1e6;
           }
@@ -111,14 +105,6 @@ public final class LatencyBenchmark implements Callable<Integer> {
       }
     }
     return 0;
-  }
-
-  private static void execute(TarnNode node, String sql) throws Exception {
-    QueryResults result =
-        node.gateway().execute(sql, "tpch").toCompletableFuture().get(10, TimeUnit.MINUTES);
-    if (result.error() != null) {
-      throw new IllegalStateException(sql + ": " + result.error().message());
-    }
   }
 
   /** The value at {@code fraction} of the sorted {@code values}, the middle two averaged. */

@@ -51,7 +51,7 @@ public final class TpchBenchmark implements Callable<Integer> {
   int warmup = 1;
 
   @Option(names = "--queries", description = "Folder of q01.sql .. q22.sql.")
-  Path queries = Path.of("planner/src/test/resources/tpch");
+  Path queries = TpchQueries.FOLDER;
 
   @Option(names = "--only", split = ",", description = "Query numbers to run (default all 22).")
   List<Integer> only;
@@ -126,10 +126,7 @@ public final class TpchBenchmark implements Callable<Integer> {
     double[] duckdb = new double[runs];
     String check;
     try {
-      String sql = Files.readString(queries.resolve(String.format("q%02d.sql", q))).trim();
-      if (sql.endsWith(";")) {
-        sql = sql.substring(0, sql.length() - 1);
-      }
+      String sql = TpchQueries.text(queries, q);
       QueryResults first = null;
       List<List<Object>> expected = null;
       for (int i = 0; i < warmup + runs; i++) {
@@ -171,12 +168,7 @@ public final class TpchBenchmark implements Callable<Integer> {
   }
 
   private static QueryResults execute(TarnNode node, String sql) throws Exception {
-    QueryResults result =
-        node.gateway().execute(sql, "tpch").toCompletableFuture().get(30, TimeUnit.MINUTES);
-    if (result.error() != null) {
-      throw new IllegalStateException(result.error().message());
-    }
-    return result;
+    return TpchQueries.execute(node, sql, 30);
   }
 
   private String report(List<Outcome> outcomes, long peakHeap, long peakArrow) {
