@@ -37,25 +37,17 @@ import org.junit.jupiter.api.Test;
  * come from a row an earlier conjunct already dropped.
  */
 class ConjunctSelectionTest {
-  static final List<Column> COLUMNS =
-      TestBatches.columns(
-          "id bigint",
-          "a bigint",
-          "b integer",
-          "c double",
-          "d decimal(12,2)",
-          "e varchar",
-          "f date",
-          "g boolean",
-          "t timestamp");
-  static final Expr ID = col(0, SqlType.BIGINT);
-  static final Expr A = col(1, SqlType.BIGINT);
-  static final Expr B = col(2, SqlType.INTEGER);
-  static final Expr C = col(3, SqlType.DOUBLE);
-  static final Expr D = col(4, SqlType.decimal(12, 2));
-  static final Expr E = col(5, SqlType.VARCHAR);
-  static final Expr F = col(6, SqlType.DATE);
-  static final Expr G = col(7, SqlType.BOOLEAN);
+  /** The columns and column references of {@link ExpressionEvaluatorTest}, over other rows. */
+  static final List<Column> COLUMNS = ExpressionEvaluatorTest.COLUMNS;
+
+  static final Expr ID = ExpressionEvaluatorTest.ID;
+  static final Expr A = ExpressionEvaluatorTest.A;
+  static final Expr B = ExpressionEvaluatorTest.B;
+  static final Expr C = ExpressionEvaluatorTest.C;
+  static final Expr D = ExpressionEvaluatorTest.D;
+  static final Expr E = ExpressionEvaluatorTest.E;
+  static final Expr F = ExpressionEvaluatorTest.F;
+  static final Expr G = ExpressionEvaluatorTest.G;
   static List<List<Object>> rows;
   static DuckDb duck;
 
