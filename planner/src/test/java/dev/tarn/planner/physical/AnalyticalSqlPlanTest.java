@@ -1,5 +1,7 @@
 package dev.tarn.planner.physical;
 
+import static dev.tarn.planner.physical.PlanNodes.collect;
+import static dev.tarn.planner.physical.PlanNodes.nodes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -33,27 +35,6 @@ class AnalyticalSqlPlanTest {
   @BeforeEach
   void setUp() {
     lake = new LakeFixture(folder);
-  }
-
-  private static void collect(PlanNode node, List<PlanNode> out) {
-    out.add(node);
-    for (PlanNode source : node.sources()) {
-      collect(source, out);
-    }
-  }
-
-  private static <T extends PlanNode> List<T> nodes(DistributedPlan plan, Class<T> type) {
-    List<T> out = new ArrayList<>();
-    for (StagePlan stage : plan.stages()) {
-      List<PlanNode> all = new ArrayList<>();
-      collect(stage.fragment(), all);
-      for (PlanNode node : all) {
-        if (type.isInstance(node)) {
-          out.add(type.cast(node));
-        }
-      }
-    }
-    return out;
   }
 
   private static PlanNode.Join onlyJoin(DistributedPlan plan) {

@@ -1,10 +1,10 @@
 package dev.tarn.planner.physical;
 
+import static dev.tarn.planner.physical.PlanNodes.nodes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tarn.planner.explain.PlanPrinter;
 import dev.tarn.planner.stages.DistributedPlan;
-import dev.tarn.planner.stages.StagePlan;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,21 +23,6 @@ class DisjunctionFactoringTest {
   @BeforeEach
   void setUp() {
     tpch = new TpchFixture(folder);
-  }
-
-  private static List<PlanNode> nodes(DistributedPlan plan) {
-    List<PlanNode> out = new ArrayList<>();
-    for (StagePlan stage : plan.stages()) {
-      collect(stage.fragment(), out);
-    }
-    return out;
-  }
-
-  private static void collect(PlanNode node, List<PlanNode> out) {
-    out.add(node);
-    for (PlanNode source : node.sources()) {
-      collect(source, out);
-    }
   }
 
   /** The EXPLAIN line of the Filter right above the scan of {@code table}; null if none. */

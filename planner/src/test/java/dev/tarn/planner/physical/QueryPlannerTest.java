@@ -1,5 +1,6 @@
 package dev.tarn.planner.physical;
 
+import static dev.tarn.planner.physical.PlanNodes.nodes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,7 +17,6 @@ import dev.tarn.planner.stages.StagePlan;
 import dev.tarn.planner.stages.StagePlan.Distribution;
 import dev.tarn.planner.stages.StagePlan.OutputPartitioning;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,32 +29,6 @@ class QueryPlannerTest {
   @BeforeEach
   void setUp() {
     lake = new LakeFixture(folder);
-  }
-
-  /** Every node of every stage, in pre-order. */
-  private static List<PlanNode> nodes(DistributedPlan plan) {
-    List<PlanNode> out = new ArrayList<>();
-    for (StagePlan stage : plan.stages()) {
-      collect(stage.fragment(), out);
-    }
-    return out;
-  }
-
-  private static void collect(PlanNode node, List<PlanNode> out) {
-    out.add(node);
-    for (PlanNode source : node.sources()) {
-      collect(source, out);
-    }
-  }
-
-  private static <T extends PlanNode> List<T> nodes(DistributedPlan plan, Class<T> type) {
-    List<T> out = new ArrayList<>();
-    for (PlanNode node : nodes(plan)) {
-      if (type.isInstance(node)) {
-        out.add(type.cast(node));
-      }
-    }
-    return out;
   }
 
   private static PlanNode.Scan onlyScan(DistributedPlan plan) {

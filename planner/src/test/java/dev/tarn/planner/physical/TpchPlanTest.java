@@ -1,5 +1,7 @@
 package dev.tarn.planner.physical;
 
+import static dev.tarn.planner.physical.PlanNodes.collect;
+import static dev.tarn.planner.physical.PlanNodes.nodes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tarn.core.plan.JoinType;
@@ -35,21 +37,6 @@ class TpchPlanTest {
 
   private DistributedPlan plan(int query) {
     return tpch.plan(TpchFixture.query(query), PlannerOptions.DEFAULT);
-  }
-
-  private static List<PlanNode> nodes(DistributedPlan plan) {
-    List<PlanNode> out = new ArrayList<>();
-    for (StagePlan stage : plan.stages()) {
-      collect(stage.fragment(), out);
-    }
-    return out;
-  }
-
-  private static void collect(PlanNode node, List<PlanNode> out) {
-    out.add(node);
-    for (PlanNode source : node.sources()) {
-      collect(source, out);
-    }
   }
 
   private static List<PlanNode.Join> joins(DistributedPlan plan) {
