@@ -325,12 +325,16 @@ abstract class Accumulator {
     }
   }
 
+  /** What {@link #addDecimalColumn} returns when it cannot read the column directly. */
+  private static final boolean[] NOT_DIRECT = new boolean[0];
+
   /**
    * Folds a decimal column at the cells' scale straight from its Arrow buffer into cells (rows with
-   * group -1 or NULL skipped), without reading it into a lane first; false, doing nothing, when the
-   * column is of another type or scale and has to be converted by the lane path.
+   * group -1 or NULL skipped), without reading it into a lane first. Returns the column's NULL
+   * marks (null when it has none), or {@link #NOT_DIRECT}, doing nothing, when the column is of
+   * another type or scale and has to be converted by the lane path.
    */
-  static boolean addDecimalColumn(
+  static boolean[] addDecimalColumn(
       Batch input,
       int column,
       SqlType type,
@@ -341,10 +345,11 @@ abstract class Accumulator {
     if (type.kind() != Kind.DECIMAL
         || type.scale() != cells.scale()
         || !(input.vector(column) instanceof DecimalVector vector)) {
-      return false;
+      return NOT_DIRECT;
     }
-    cells.addColumn(vector.getDataBuffer(), Lanes.readNulls(vector, rows), groups, rows, seen);
-    return true;
+    boolean[] nulls = Lanes.readNulls(vector, rows);
+    cells.addColumn(vector.getDataBuffer(), nulls, groups, rows, seen);
+    return nulls;
   }
 
   /** Folds a decimal lane into cells (rows with group -1 or NULL skipped). */
@@ -411,7 +416,7 @@ abstract class Accumulator {
 
     @Override
     void add(Batch input, int[] groups, int rows) {
-      if (addDecimalColumn(input, column, type, cells, seen, groups, rows)) {
+      if (addDecimalColumn(input, column, type, cells, seen, groups, rows) != NOT_DIRECT) {
         return;
       }
       Lane.Decimals lane =
@@ -530,10 +535,8 @@ abstract class Accumulator {
 
     @Override
     void add(Batch input, int[] groups, int rows) {
-      boolean[] nulls;
-      if (addDecimalColumn(input, column, type, cells, seen, groups, rows)) {
-        nulls = Lanes.readNulls(input.vector(column), rows);
-      } else {
+      boolean[] nulls = addDecimalColumn(input, column, type, cells, seen, groups, rows);
+      if (nulls == NOT_DIRECT) {
         Lane.Decimals lane = Lanes.asDecimals(read(input, column, type), type.scale(), sumType);
         addDecimals(lane, cells, seen, groups, rows);
         nulls = lane.nulls;

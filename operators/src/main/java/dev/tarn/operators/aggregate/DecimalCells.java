@@ -102,8 +102,6 @@ final class DecimalCells {
    * when there is none); each added row's group is marked in {@code seen}.
    */
   void addColumn(ArrowBuf data, boolean[] nulls, int[] groups, int rows, boolean[] seen) {
-    long[] lows = low;
-    long[] highs = high;
     for (int i = 0; i < rows; i++) {
       int g = groups[i];
       if (g < 0 || (nulls != null && nulls[i])) {
@@ -112,24 +110,14 @@ final class DecimalCells {
       seen[g] = true;
       long valueLow = data.getLong(i * 16L);
       long valueHigh = data.getLong(i * 16L + 8);
-      if (big != null) {
-        big[g] = big[g].add(toBigDecimal(valueLow, valueHigh, scale));
+      if (big == null && add128(g, valueLow, valueHigh)) {
         continue;
       }
-      long a = lows[g];
-      long sum = a + valueLow;
-      long carry = ((a & valueLow) | ((a | valueLow) & ~sum)) >>> 63;
-      long h = highs[g];
-      long t = valueHigh + carry;
-      long highSum = h + t;
-      if (((h ^ highSum) & (t ^ highSum)) < 0) {
+      if (big == null) {
         // Past 2^127: every cell turns BigDecimal, and this row and the rest add there.
         widen();
-        big[g] = big[g].add(toBigDecimal(valueLow, valueHigh, scale));
-        continue;
       }
-      lows[g] = sum;
-      highs[g] = highSum;
+      big[g] = big[g].add(toBigDecimal(valueLow, valueHigh, scale));
     }
   }
 

@@ -84,11 +84,6 @@ final class KeyPacker {
       maxLengths = new int[columns];
     }
 
-    /** Empty ranges with the same number of columns. */
-    Ranges cleared() {
-      return new Ranges(seen.length);
-    }
-
     /** Widens these ranges by the first {@code rows} values of {@code keys}. */
     void include(Lane[] keys, int rows) {
       for (int k = 0; k < keys.length; k++) {
