@@ -218,7 +218,7 @@ public final class BatchGather {
         while (end < count && rows[end] >= 0) {
           end++;
         }
-        setBits(to, i, end);
+        ValidityBits.setRange(to, i, end);
         i = end;
       }
       return;
@@ -229,24 +229,6 @@ public final class BatchGather {
       if (r >= 0 && BitVectorHelper.get(from, r) != 0) {
         BitVectorHelper.setBit(to, i);
       }
-    }
-  }
-
-  /** Sets bits {@code [from, to)} of a validity buffer: whole bytes at once, bits at the edges. */
-  private static void setBits(ArrowBuf validity, int from, int to) {
-    int i = from;
-    while (i < to && (i & 7) != 0) {
-      BitVectorHelper.setBit(validity, i);
-      i++;
-    }
-    int wholeEnd = to & ~7;
-    if (i < wholeEnd) {
-      validity.setOne((long) (i >>> 3), (long) ((wholeEnd - i) >>> 3));
-      i = wholeEnd;
-    }
-    while (i < to) {
-      BitVectorHelper.setBit(validity, i);
-      i++;
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.tarn.core.format.parquet;
 
+import dev.tarn.core.batch.ValidityBits;
 import dev.tarn.core.error.ErrorCode;
 import dev.tarn.core.error.TarnException;
 import dev.tarn.core.type.SqlType;
@@ -233,19 +234,7 @@ final class ParquetColumnDecoder {
       }
       return;
     }
-    int end = start + rows;
-    int row = start;
-    while (row < end && (row & 7) != 0) {
-      BitVectorHelper.setBit(validity, row++);
-    }
-    int fullBytes = (end - row) >>> 3;
-    if (fullBytes > 0) {
-      validity.setOne((long) (row >>> 3), (long) fullBytes);
-      row += fullBytes << 3;
-    }
-    while (row < end) {
-      BitVectorHelper.setBit(validity, row++);
-    }
+    ValidityBits.setRange(validity, start, start + rows);
   }
 
   private void writeLongs(ValueRun run, FieldVector out, int start, int rowGroup) {
