@@ -136,8 +136,7 @@ final class ColumnPredicates {
     int[] signs = new int[rows];
     signs(vector, type, sel, rows, op, key, signs);
     boolean[] out = outcome(signs, rows, op);
-    return new Lane.Bools(
-        out, sel == null ? Lanes.readNulls(vector, rows) : Lanes.readNulls(vector, sel, rows));
+    return new Lane.Bools(out, Lanes.readNulls(vector, sel, rows));
   }
 
   /**
@@ -334,9 +333,8 @@ final class ColumnPredicates {
       default:
         throw new AssertionError(type);
     }
-    boolean[] nulls = sel == null ? Lanes.readNulls(left, rows) : Lanes.readNulls(left, sel, rows);
-    boolean[] rightNulls =
-        sel == null ? Lanes.readNulls(right, rows) : Lanes.readNulls(right, sel, rows);
+    boolean[] nulls = Lanes.readNulls(left, sel, rows);
+    boolean[] rightNulls = Lanes.readNulls(right, sel, rows);
     if (rightNulls != null) {
       if (nulls == null) {
         nulls = rightNulls;
@@ -390,8 +388,7 @@ final class ColumnPredicates {
       }
       return any;
     }
-    return new Lane.Bools(
-        out, sel == null ? Lanes.readNulls(vector, rows) : Lanes.readNulls(vector, sel, rows));
+    return new Lane.Bools(out, Lanes.readNulls(vector, sel, rows));
   }
 
   private static void compareStrings(

@@ -249,9 +249,7 @@ public final class ExpressionEvaluator {
     @Override
     Lane eval(Rows input, BufferAllocator allocator) {
       FieldVector vector = input.batch.vector(index);
-      return input.rows == null
-          ? Lanes.read(vector, type, input.count)
-          : Lanes.read(vector, type, input.rows, input.count);
+      return Lanes.read(vector, type, input.rows, input.count);
     }
 
     @Override
