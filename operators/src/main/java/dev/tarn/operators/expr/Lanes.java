@@ -244,10 +244,7 @@ public final class Lanes {
           ArrowBuf bytes = vector.getDataBuffer();
           for (int i = 0; i < count; i++) {
             int start = offsetBuffer.getInt((long) rows[i] * 4);
-            int length = offsets[i + 1] - offsets[i];
-            for (int b = 0; b < length; b++) {
-              data[offsets[i] + b] = bytes.getByte(start + b);
-            }
+            bytes.getBytes(start, data, offsets[i], offsets[i + 1] - offsets[i]);
           }
           return new Lane.Strings(type, data, offsets, nulls);
         }
