@@ -21,8 +21,10 @@ import dev.tarn.planner.stages.DistributedPlan;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.arrow.memory.BufferAllocator;
@@ -126,7 +128,7 @@ public final class QueryCoordinator extends AbstractBehavior<QueryCoordinator.Co
   private final Map<Integer, List<List<org.apache.pekko.stream.SourceRef<byte[]>>>> stageOutputs =
       new HashMap<>();
   private final Map<Integer, ActorRef<StageActor.Command>> stages = new HashMap<>();
-  private final java.util.Set<Integer> connected = new java.util.HashSet<>();
+  private final Set<Integer> connected = new HashSet<>();
   private final List<OperatorStats.Snapshot> operatorStats = new ArrayList<>();
   private final Map<Integer, List<OperatorStats.Snapshot>> stageStats = new HashMap<>();
   private boolean analyze;

@@ -4,6 +4,7 @@ import dev.tarn.actors.exchange.ExchangeOutput;
 import dev.tarn.core.error.ErrorInfo;
 import dev.tarn.core.memory.SpillSpace;
 import dev.tarn.core.serde.TarnMessage;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -179,7 +180,7 @@ public final class TaskActor extends AbstractBehavior<TaskActor.Command> {
     }
     getContext()
         .scheduleOnce(
-            java.time.Duration.ofMillis(1L << attempt),
+            Duration.ofMillis(1L << attempt),
             getContext().getSelf(),
             new CheckReleased(attempt + 1));
     return this;

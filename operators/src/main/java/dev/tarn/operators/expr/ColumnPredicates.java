@@ -136,8 +136,7 @@ final class ColumnPredicates {
     int[] signs = new int[rows];
     signs(vector, type, sel, rows, op, key, signs);
     boolean[] out = outcome(signs, rows, op);
-    return new Lane.Bools(
-        out, sel == null ? Lanes.readNulls(vector, rows) : Lanes.readNulls(vector, sel, rows));
+    return new Lane.Bools(out, Lanes.readNulls(vector, sel, rows));
   }
 
   /**
@@ -275,68 +274,58 @@ final class ColumnPredicates {
     switch (type.kind()) {
       case TINYINT:
         for (int i = 0; i < rows; i++) {
-          signs[i] =
-              Byte.compare(
-                  a.getByte(sel == null ? i : sel[i]), b.getByte(sel == null ? i : sel[i]));
+          int r = sel == null ? i : sel[i];
+          signs[i] = Byte.compare(a.getByte(r), b.getByte(r));
         }
         break;
       case SMALLINT:
         for (int i = 0; i < rows; i++) {
-          signs[i] =
-              Short.compare(
-                  a.getShort((long) (sel == null ? i : sel[i]) * 2),
-                  b.getShort((long) (sel == null ? i : sel[i]) * 2));
+          int r = sel == null ? i : sel[i];
+          signs[i] = Short.compare(a.getShort((long) r * 2), b.getShort((long) r * 2));
         }
         break;
       case INTEGER:
       case DATE:
         for (int i = 0; i < rows; i++) {
-          signs[i] =
-              Integer.compare(
-                  a.getInt((long) (sel == null ? i : sel[i]) * 4),
-                  b.getInt((long) (sel == null ? i : sel[i]) * 4));
+          int r = sel == null ? i : sel[i];
+          signs[i] = Integer.compare(a.getInt((long) r * 4), b.getInt((long) r * 4));
         }
         break;
       case BIGINT:
       case TIMESTAMP:
         for (int i = 0; i < rows; i++) {
-          signs[i] =
-              Long.compare(
-                  a.getLong((long) (sel == null ? i : sel[i]) * 8),
-                  b.getLong((long) (sel == null ? i : sel[i]) * 8));
+          int r = sel == null ? i : sel[i];
+          signs[i] = Long.compare(a.getLong((long) r * 8), b.getLong((long) r * 8));
         }
         break;
       case DECIMAL:
         // Precision <= 18: the low eight bytes of the 16-byte value are the whole value.
         for (int i = 0; i < rows; i++) {
-          signs[i] =
-              Long.compare(
-                  a.getLong((long) (sel == null ? i : sel[i]) * 16),
-                  b.getLong((long) (sel == null ? i : sel[i]) * 16));
+          int r = sel == null ? i : sel[i];
+          signs[i] = Long.compare(a.getLong((long) r * 16), b.getLong((long) r * 16));
         }
         break;
       case REAL:
         for (int i = 0; i < rows; i++) {
+          int r = sel == null ? i : sel[i];
           signs[i] =
               Double.compare(
-                  normalize(a.getFloat((long) (sel == null ? i : sel[i]) * 4)),
-                  normalize(b.getFloat((long) (sel == null ? i : sel[i]) * 4)));
+                  normalize(a.getFloat((long) r * 4)), normalize(b.getFloat((long) r * 4)));
         }
         break;
       case DOUBLE:
         for (int i = 0; i < rows; i++) {
+          int r = sel == null ? i : sel[i];
           signs[i] =
               Double.compare(
-                  normalize(a.getDouble((long) (sel == null ? i : sel[i]) * 8)),
-                  normalize(b.getDouble((long) (sel == null ? i : sel[i]) * 8)));
+                  normalize(a.getDouble((long) r * 8)), normalize(b.getDouble((long) r * 8)));
         }
         break;
       default:
         throw new AssertionError(type);
     }
-    boolean[] nulls = sel == null ? Lanes.readNulls(left, rows) : Lanes.readNulls(left, sel, rows);
-    boolean[] rightNulls =
-        sel == null ? Lanes.readNulls(right, rows) : Lanes.readNulls(right, sel, rows);
+    boolean[] nulls = Lanes.readNulls(left, sel, rows);
+    boolean[] rightNulls = Lanes.readNulls(right, sel, rows);
     if (rightNulls != null) {
       if (nulls == null) {
         nulls = rightNulls;
@@ -390,8 +379,7 @@ final class ColumnPredicates {
       }
       return any;
     }
-    return new Lane.Bools(
-        out, sel == null ? Lanes.readNulls(vector, rows) : Lanes.readNulls(vector, sel, rows));
+    return new Lane.Bools(out, Lanes.readNulls(vector, sel, rows));
   }
 
   private static void compareStrings(

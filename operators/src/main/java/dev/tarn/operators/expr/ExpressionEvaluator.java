@@ -145,16 +145,15 @@ public final class ExpressionEvaluator {
     List<Node> all = new ArrayList<>();
     flattenAnd(root, all);
     List<Node> ordered = new ArrayList<>(all.size());
+    List<Node> others = new ArrayList<>();
     for (Node node : all) {
       if (node instanceof ColumnPredicateNode || node instanceof ColumnPairNode) {
         ordered.add(node);
+      } else {
+        others.add(node);
       }
     }
-    for (Node node : all) {
-      if (!(node instanceof ColumnPredicateNode || node instanceof ColumnPairNode)) {
-        ordered.add(node);
-      }
-    }
+    ordered.addAll(others);
     return ordered.toArray(new Node[0]);
   }
 
@@ -249,9 +248,7 @@ public final class ExpressionEvaluator {
     @Override
     Lane eval(Rows input, BufferAllocator allocator) {
       FieldVector vector = input.batch.vector(index);
-      return input.rows == null
-          ? Lanes.read(vector, type, input.count)
-          : Lanes.read(vector, type, input.rows, input.count);
+      return Lanes.read(vector, type, input.rows, input.count);
     }
 
     @Override

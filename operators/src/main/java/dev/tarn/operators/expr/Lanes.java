@@ -143,9 +143,13 @@ public final class Lanes {
   /**
    * Rows {@code rows[0..count)} of {@code vector} (of SQL type {@code type}) as a lane of {@code
    * count} values: lane row {@code i} is vector row {@code rows[i]}. What an expression evaluated
-   * over a selection reads (a filter's later conjuncts, the branches of a CASE).
+   * over a selection reads (a filter's later conjuncts, the branches of a CASE). A null {@code
+   * rows} reads rows {@code [0, count)}, as {@link #read(FieldVector, SqlType, int)}.
    */
   public static Lane read(FieldVector vector, SqlType type, int[] rows, int count) {
+    if (rows == null) {
+      return read(vector, type, count);
+    }
     boolean[] nulls = readNulls(vector, rows, count);
     if (type.isNested()) {
       // Nested values are boxed row by row anyway; reading all and picking costs little more.
@@ -240,10 +244,7 @@ public final class Lanes {
           ArrowBuf bytes = vector.getDataBuffer();
           for (int i = 0; i < count; i++) {
             int start = offsetBuffer.getInt((long) rows[i] * 4);
-            int length = offsets[i + 1] - offsets[i];
-            for (int b = 0; b < length; b++) {
-              data[offsets[i] + b] = bytes.getByte(start + b);
-            }
+            bytes.getBytes(start, data, offsets[i], offsets[i + 1] - offsets[i]);
           }
           return new Lane.Strings(type, data, offsets, nulls);
         }
@@ -297,8 +298,14 @@ public final class Lanes {
     return nulls;
   }
 
-  /** NULL marks of vector rows {@code rows[0..count)}, or {@code null} when none is NULL. */
+  /**
+   * NULL marks of vector rows {@code rows[0..count)}, or {@code null} when none is NULL; a null
+   * {@code rows} reads rows {@code [0, count)}, as {@link #readNulls(FieldVector, int)}.
+   */
   static boolean[] readNulls(FieldVector vector, int[] rows, int count) {
+    if (rows == null) {
+      return readNulls(vector, count);
+    }
     if (vector.getNullCount() == 0) {
       return null;
     }
