@@ -144,15 +144,8 @@ public final class QueryManager extends AbstractBehavior<QueryManager.Command> {
 
   /** The reply for a query id this node does not know (never existed, or already expired). */
   public static QueryResults notFound(String queryId) {
-    return new QueryResults(
+    return QueryResults.failed(
         queryId,
-        "FAILED",
-        null,
-        List.of(),
-        -1,
-        new ErrorInfo(ErrorCode.INVALID_ARGUMENT, "Query " + queryId + " does not exist", 0, 0),
-        null,
-        null,
-        QueryResults.QueryStats.EMPTY);
+        new ErrorInfo(ErrorCode.INVALID_ARGUMENT, "Query " + queryId + " does not exist", 0, 0));
   }
 }

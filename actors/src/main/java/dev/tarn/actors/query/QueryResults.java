@@ -38,16 +38,13 @@ public record QueryResults(
 
   /** The one page of a query that failed with {@code failure}. */
   public static QueryResults failed(String queryId, Throwable failure) {
+    return failed(queryId, ErrorInfo.of(failure));
+  }
+
+  /** The one page of a query that failed with {@code error}. */
+  public static QueryResults failed(String queryId, ErrorInfo error) {
     return new QueryResults(
-        queryId,
-        "FAILED",
-        null,
-        List.of(),
-        -1,
-        ErrorInfo.of(failure),
-        null,
-        null,
-        QueryStats.EMPTY);
+        queryId, "FAILED", null, List.of(), -1, error, null, null, QueryStats.EMPTY);
   }
 
   /** Query progress figures. */

@@ -1,5 +1,6 @@
 package dev.tarn.operators.expr;
 
+import dev.tarn.core.batch.ValidityBits;
 import dev.tarn.core.error.ErrorCode;
 import dev.tarn.core.error.TarnException;
 import dev.tarn.core.type.SqlType;
@@ -520,10 +521,7 @@ public final class Lanes {
    */
   private static void setValidity(ArrowBuf validity, boolean[] nulls, int n) {
     if (nulls == null) {
-      validity.setOne(0L, (long) (n >>> 3));
-      for (int i = n & ~7; i < n; i++) {
-        BitVectorHelper.setBit(validity, i);
-      }
+      ValidityBits.setRange(validity, 0, n);
       return;
     }
     for (int i = 0; i < n; i++) {
